@@ -1,0 +1,93 @@
+"""Backend-neutral shapes of what Membrane returns, already parsed and normalised.
+
+Every backend (the CLI now, Membrane's REST API later) produces these; tools see nothing
+else. ``raw`` keeps Membrane's own object for fields we do not model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# membrane-cli.md §0.3: the six states of a connection (SDK WorkspaceElementState).
+READY = "READY"
+BUILDING = "BUILDING"
+CLIENT_ACTION_REQUIRED = "CLIENT_ACTION_REQUIRED"
+CONFIGURATION_ERROR = "CONFIGURATION_ERROR"
+SETUP_FAILED = "SETUP_FAILED"
+DISCONNECTING = "DISCONNECTING"
+FAILED_STATES = frozenset({CONFIGURATION_ERROR, SETUP_FAILED, DISCONNECTING})
+
+
+@dataclass(frozen=True)
+class ClientAction:
+    """What a human (or the agent, following instructions) must do before a connection works."""
+
+    type: str  # "connect" | "provide-input" (other values tolerated)
+    description: str | None = None
+    ui_url: str | None = None
+    agent_instructions: str | None = None
+
+
+@dataclass(frozen=True)
+class Connection:
+    id: str
+    name: str | None
+    state: str  # one of the constants above; an unknown value is kept as is
+    client_action: ClientAction | None = None
+    error: str | None = None  # text of `error` / `errors` for failed states
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ready(self) -> bool:
+        return self.state == READY
+
+
+@dataclass(frozen=True)
+class Action:
+    id: str
+    key: str | None
+    name: str | None
+    description: str | None
+    type: str | None
+    input_schema: dict[str, Any] | None
+    output_schema: dict[str, Any] | None
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ActionRun:
+    output: Any
+    action_run_id: str | None
+
+
+@dataclass(frozen=True)
+class ProxyRequest:
+    """One call to the Hotmart API through Membrane's authenticated proxy."""
+
+    path: str
+    method: str = "GET"
+    query: tuple[tuple[str, str], ...] = ()  # ordered pairs: a key may repeat
+    headers: tuple[tuple[str, str], ...] = ()
+    body: Any = None  # JSON-serialisable value, or None for no body
+    path_params: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class ProxyResponse:
+    status: int | None  # None when the backend cannot tell (membrane-cli.md §2.11: UNKNOWN)
+    headers: dict[str, str] | None
+    body: Any
+
+
+@dataclass(frozen=True)
+class LoginStart:
+    url: str | None
+    message: str  # what the CLI said, secrets removed
+
+
+@dataclass(frozen=True)
+class LoginStatus:
+    logged_in: bool
+    message: str
+    raw: dict[str, Any] = field(default_factory=dict)
