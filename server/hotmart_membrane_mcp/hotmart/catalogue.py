@@ -29,6 +29,31 @@ SUMMARY_COMMISSION_TRAP = (
     "sales_summary tool for gross totals per currency and status."
 )
 
+# §5.1: every purchase status of the REST API ("UNDER_ANALISYS" is Hotmart's spelling).
+SALE_STATUSES: tuple[str, ...] = (
+    "APPROVED",
+    "BLOCKED",
+    "CANCELLED",
+    "CHARGEBACK",
+    "COMPLETE",
+    "EXPIRED",
+    "NO_FUNDS",
+    "OVERDUE",
+    "PARTIALLY_REFUNDED",
+    "PRE_ORDER",
+    "PRINTED_BILLET",
+    "PROCESSING_TRANSACTION",
+    "PROTESTED",
+    "REFUNDED",
+    "STARTED",
+    "UNDER_ANALISYS",
+    "WAITING_PAYMENT",
+)
+SUBSCRIPTIONS_30_DAY_TRAP = (
+    "Without accession_date Hotmart covers only subscriptions started in the last 30 days."
+)
+BULK_PARTIAL_FAILURE_TRAP = "Answers 200 even when some items fail: read fail_subscriptions."
+
 
 @dataclass(frozen=True)
 class Endpoint:
@@ -165,7 +190,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             "date_next_charge",
             "end_date_next_charge",
         ),
-        quirks=("Without accession_date Hotmart covers only subscriptions started in the last 30 days.",),
+        quirks=(SUBSCRIPTIONS_30_DAY_TRAP,),
     ),
     Endpoint(
         "GET",
@@ -237,7 +262,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         write=True,
         irreversible=True,
         write_description="Cancel every listed subscription; subscribers are emailed unless send_mail=false.",
-        quirks=("Answers 200 even when some items fail: read fail_subscriptions.",),
+        quirks=(BULK_PARTIAL_FAILURE_TRAP,),
     ),
     Endpoint(
         "POST",
@@ -258,7 +283,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         shape="object",
         write=True,
         write_description="Email each listed subscriber a reactivation link (charged if charge=true).",
-        quirks=("Answers 200 even when some items fail: read fail_subscriptions.",),
+        quirks=(BULK_PARTIAL_FAILURE_TRAP,),
     ),
     Endpoint(
         "PATCH",

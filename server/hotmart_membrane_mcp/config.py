@@ -1,0 +1,217 @@
+"""Settings of the server, read once at start from the environment and the command line.
+
+This is the only module that reads configuration. A bad value stops the server at start with
+one line naming the variable (:class:`ConfigError`), instead of failing later inside a tool.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import shutil
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from .errors import InvalidInput
+from .membrane.validate import CLIENT_NAME_PATTERN, ID_PATTERN, check_app_url
+
+Command = Literal["serve", "demo", "help"]
+
+DEFAULT_APP_URL = "https://hotmart.com/"
+DEFAULT_TIMEOUT_S = 60.0
+DEFAULT_MAX_CONCURRENCY = 4
+NPX_FALLBACK = ("npx", "-y", "@membranehq/cli@latest")
+SANDBOX_COMMAND = (sys.executable, "-m", "hotmart_membrane_mcp.sandbox")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+# Every variable the server reads; the README table and mcp.json.example must use these names.
+KNOWN_VARIABLES = (
+    "HOTMART_MCP_MEMBRANE_CMD",
+    "HOTMART_MCP_APP_URL",
+    "HOTMART_MCP_CONNECTION_ID",
+    "HOTMART_MCP_CLIENT_NAME",
+    "HOTMART_MCP_TIMEOUT_S",
+    "HOTMART_MCP_MAX_CONCURRENCY",
+    "HOTMART_MCP_SANDBOX",
+    "HOTMART_MCP_LOG_LEVEL",
+    "HOTMART_SANDBOX_DIR",
+)
+
+USAGE = """\
+usage: hotmart-membrane-mcp [--sandbox] [demo] [--help]
+
+  (no arguments)  run the MCP server on stdio (drives the `membrane` CLI)
+  --sandbox       run it against the offline Membrane + Hotmart simulator
+  demo            start the server in sandbox mode as an MCP client would and print a transcript
+  --help          show this text
+
+Configuration comes from HOTMART_MCP_* environment variables; see the README.
+"""
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"", "0", "false", "no", "off"})
+
+
+class ConfigError(Exception):
+    """A configuration value is unusable; the message is one line that names the variable."""
+
+    def __init__(self, variable: str, problem: str) -> None:
+        super().__init__(f"{variable}: {problem}")
+        self.variable = variable
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the server needs to know about its environment, fixed at start."""
+
+    membrane_command: tuple[str, ...]
+    app_url: str = DEFAULT_APP_URL
+    connection_id: str | None = None
+    client_name: str | None = None
+    timeout_s: float = DEFAULT_TIMEOUT_S
+    max_concurrency: int = DEFAULT_MAX_CONCURRENCY
+    sandbox: bool = False
+    sandbox_dir: str | None = None
+    log_level: str = "INFO"
+    command: Command = "serve"
+    # The environment the Membrane CLI child gets (a snapshot of ours, plus the sandbox dir).
+    child_env: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str], argv: Sequence[str] = ()) -> Settings:
+        """Build settings from environment variables and command-line arguments.
+
+        Args:
+            environ: the process environment (``os.environ`` in production).
+            argv: the arguments after the program name.
+
+        Raises:
+            ConfigError: a value is invalid; its message names the variable or argument.
+        """
+        command, sandbox_flag = _parse_argv(argv)
+        sandbox = sandbox_flag or _parse_bool(environ, "HOTMART_MCP_SANDBOX")
+        sandbox_dir = environ.get("HOTMART_SANDBOX_DIR") or None
+        child_env = dict(environ)
+        if sandbox:
+            membrane_command = SANDBOX_COMMAND
+        else:
+            membrane_command = _parse_command(environ)
+        return cls(
+            membrane_command=membrane_command,
+            app_url=_parse_app_url(environ),
+            connection_id=_parse_pattern(
+                environ, "HOTMART_MCP_CONNECTION_ID", ID_PATTERN, "a Membrane connection id"
+            ),
+            client_name=_parse_pattern(
+                environ,
+                "HOTMART_MCP_CLIENT_NAME",
+                CLIENT_NAME_PATTERN,
+                "an agent type such as claude or codex",
+            ),
+            timeout_s=_parse_timeout(environ),
+            max_concurrency=_parse_concurrency(environ),
+            sandbox=sandbox,
+            sandbox_dir=sandbox_dir,
+            log_level=_parse_log_level(environ),
+            command=command,
+            child_env=child_env,
+        )
+
+    def with_sandbox_dir(self, path: str) -> Settings:
+        """The same settings with the simulator's state directory set for the CLI child."""
+        return replace(self, sandbox_dir=path, child_env={**self.child_env, "HOTMART_SANDBOX_DIR": path})
+
+
+def _parse_argv(argv: Sequence[str]) -> tuple[Command, bool]:
+    command: Command = "serve"
+    sandbox = False
+    for arg in argv:
+        if arg in ("-h", "--help", "help"):
+            return "help", sandbox
+        if arg == "--sandbox":
+            sandbox = True
+        elif arg == "demo":
+            command = "demo"
+        else:
+            raise ConfigError("arguments", f"unknown argument {arg!r} (try --help)")
+    return command, sandbox
+
+
+def _parse_bool(environ: Mapping[str, str], name: str) -> bool:
+    raw = environ.get(name, "").strip().lower()
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise ConfigError(name, f"must be 1/true/yes or 0/false/no, got {raw!r}")
+
+
+def _parse_command(environ: Mapping[str, str]) -> tuple[str, ...]:
+    raw = environ.get("HOTMART_MCP_MEMBRANE_CMD")
+    if raw is None or not raw.strip():
+        found = shutil.which("membrane", path=environ.get("PATH"))
+        return (found,) if found else NPX_FALLBACK
+    try:
+        # Split like a shell would, but never run through one: the result is an argv prefix.
+        parts = tuple(shlex.split(raw))
+    except ValueError as exc:
+        raise ConfigError("HOTMART_MCP_MEMBRANE_CMD", f"cannot be split into arguments ({exc})") from exc
+    if not parts:
+        raise ConfigError("HOTMART_MCP_MEMBRANE_CMD", "is empty")
+    return parts
+
+
+def _parse_app_url(environ: Mapping[str, str]) -> str:
+    raw = environ.get("HOTMART_MCP_APP_URL", "").strip()
+    if not raw:
+        return DEFAULT_APP_URL
+    try:
+        return check_app_url(raw, "HOTMART_MCP_APP_URL")
+    except InvalidInput:
+        raise ConfigError(
+            "HOTMART_MCP_APP_URL", f"must be an http(s) URL or a domain like hotmart.com, got {raw!r}"
+        ) from None
+
+
+def _parse_pattern(environ: Mapping[str, str], name: str, pattern: re.Pattern[str], what: str) -> str | None:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return None
+    if not pattern.fullmatch(raw):
+        raise ConfigError(name, f"must be {what} (letters, digits, _ . -), got {raw!r}")
+    return raw
+
+
+def _parse_timeout(environ: Mapping[str, str]) -> float:
+    raw = environ.get("HOTMART_MCP_TIMEOUT_S", "").strip()
+    if not raw:
+        return DEFAULT_TIMEOUT_S
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 3600:
+        raise ConfigError(
+            "HOTMART_MCP_TIMEOUT_S", f"must be a number of seconds between 0 and 3600, got {raw!r}"
+        )
+    return value
+
+
+def _parse_concurrency(environ: Mapping[str, str]) -> int:
+    raw = environ.get("HOTMART_MCP_MAX_CONCURRENCY", "").strip()
+    if not raw:
+        return DEFAULT_MAX_CONCURRENCY
+    if not raw.isdigit() or not 1 <= int(raw) <= 64:
+        raise ConfigError("HOTMART_MCP_MAX_CONCURRENCY", f"must be a whole number from 1 to 64, got {raw!r}")
+    return int(raw)
+
+
+def _parse_log_level(environ: Mapping[str, str]) -> str:
+    raw = environ.get("HOTMART_MCP_LOG_LEVEL", "").strip().upper()
+    if not raw:
+        return "INFO"
+    if raw not in LOG_LEVELS:
+        raise ConfigError("HOTMART_MCP_LOG_LEVEL", f"must be one of {', '.join(LOG_LEVELS)}, got {raw!r}")
+    return raw

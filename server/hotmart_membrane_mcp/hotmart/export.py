@@ -1,0 +1,159 @@
+"""``save_to``: write a complete result to a file in the export folder instead of the context.
+
+A year of sales does not belong in an agent's context; a CSV the user can open does. Files go
+only under the export directory: an agent (or a prompt injected through Hotmart data) must not
+be able to write ``~/.bashrc``. Paths that leave the folder — absolute paths elsewhere, ``..``,
+symlinks pointing out — are refused. Writes are atomic (temp file + ``os.replace``), so a
+reader never sees half a file, and files are created readable by the user only because they
+hold buyers' personal data.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
+from typing import Any
+
+from ..errors import InvalidInput
+
+APP_DIR_NAME = "hotmart-membrane-mcp"
+FORMATS = {".jsonl": "jsonl", ".csv": "csv"}
+PREVIEW_ROWS = 3
+# Spreadsheets run cells that start with these as formulas; buyer names come from strangers.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class SavedExport:
+    path: str
+    format: str
+    rows: int
+    columns: list[str]
+    preview: list[Any] = field(default_factory=list)
+
+
+def default_export_dir(
+    environ: Mapping[str, str] | None = None, platform: str | None = None, home: Path | None = None
+) -> Path:
+    """The per-user data folder for exports, following each platform's convention.
+
+    Linux and others: ``$XDG_DATA_HOME`` or ``~/.local/share``; macOS: ``~/Library/Application
+    Support``; Windows: ``%LOCALAPPDATA%``. Then ``hotmart-membrane-mcp/exports``.
+    """
+    environ = os.environ if environ is None else environ
+    platform = sys.platform if platform is None else platform
+    home = Path.home() if home is None else home
+    if platform.startswith("win"):
+        base = Path(environ.get("LOCALAPPDATA") or home / "AppData" / "Local")
+    elif platform == "darwin":
+        base = home / "Library" / "Application Support"
+    else:
+        xdg = environ.get("XDG_DATA_HOME", "")
+        # The XDG spec says to ignore a relative value.
+        base = Path(xdg) if xdg and Path(xdg).is_absolute() else home / ".local" / "share"
+    return base / APP_DIR_NAME / "exports"
+
+
+def resolve_export_path(save_to: str, export_dir: Path) -> tuple[Path, str]:
+    """The real path for ``save_to`` inside ``export_dir`` and its format; InvalidInput otherwise."""
+    if not isinstance(save_to, str) or not save_to.strip() or "\x00" in save_to:
+        raise InvalidInput("save_to must be a file name such as 'sales-2026-03.csv'.", field="save_to")
+    suffix = PurePath(save_to).suffix.lower()
+    if suffix not in FORMATS:
+        raise InvalidInput(
+            f"save_to: {save_to!r} must end in .jsonl or .csv (the format is chosen by the extension).",
+            field="save_to",
+        )
+    relative = PurePath(save_to)
+    if ".." in relative.parts:
+        raise InvalidInput(f"save_to: {save_to!r} may not contain '..'.", field="save_to")
+    export_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    root = export_dir.resolve()
+    # An absolute path is accepted only when it already points inside the export folder.
+    target = (Path(save_to) if relative.is_absolute() else root / relative).resolve()
+    if target == root or not target.is_relative_to(root):
+        raise InvalidInput(
+            f"save_to: {save_to!r} is outside the export folder {root} (symlinks are followed).",
+            next_step=f"Give a file name relative to the export folder, e.g. 'sales.csv' (saved in {root}).",
+            field="save_to",
+        )
+    return target, FORMATS[suffix]
+
+
+def flatten(item: Any, prefix: str = "") -> dict[str, Any]:
+    """One row of dotted columns: nested objects become ``a.b``; lists stay whole (as JSON)."""
+    if not isinstance(item, dict):
+        return {prefix or "value": item}
+    row: dict[str, Any] = {}
+    for key, value in item.items():
+        name = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, dict) and value:
+            row.update(flatten(value, name))
+        else:
+            row[name] = value
+    return row
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if isinstance(value, str):
+        return "'" + value if value.startswith(_FORMULA_STARTS) else value
+    return str(value)
+
+
+def _csv_text(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(column)) for column in columns])
+    return buffer.getvalue()
+
+
+def _jsonl_text(items: Iterable[Any]) -> str:
+    return "".join(json.dumps(item, ensure_ascii=False, separators=(",", ":")) + "\n" for item in items)
+
+
+def _write_atomically(target: Path, text: str) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temp_name, target)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+
+
+def save_export(items: Sequence[Any], save_to: str, export_dir: Path) -> SavedExport:
+    """Write ``items`` to ``save_to`` (relative to ``export_dir``) as JSON lines or CSV.
+
+    CSV columns are the union of every item's dotted keys, in first-seen order; list values are
+    written as JSON. Cells starting like a spreadsheet formula get a leading apostrophe.
+    """
+    target, export_format = resolve_export_path(save_to, export_dir)
+    if export_format == "csv":
+        rows = [flatten(item) for item in items]
+        columns = list(dict.fromkeys(column for row in rows for column in row))
+        _write_atomically(target, _csv_text(rows, columns))
+        preview: list[Any] = rows[:PREVIEW_ROWS]
+    else:
+        columns = list(dict.fromkeys(key for item in items if isinstance(item, dict) for key in item))
+        _write_atomically(target, _jsonl_text(items))
+        preview = list(items[:PREVIEW_ROWS])
+    return SavedExport(str(target), export_format, len(items), columns, preview)

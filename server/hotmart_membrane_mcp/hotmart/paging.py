@@ -1,0 +1,256 @@
+"""Follow Hotmart's page cursor to the end, with progress, rate-limit waits and honest stops.
+
+One page of sales is 500 items at most, so "all sales in March" is many calls. This walks
+``page_info.next_page_token`` (hotmart-api.md §3.1), reports after every page (so MCP clients
+that reset their timeout on progress keep waiting), waits out 429s within a bounded total, and
+when it has to stop early (page cap, item cap, an error on a later page) it keeps what it has,
+says ``complete: False`` with the reason, and returns the exact point to resume from.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import anyio
+
+from ..errors import HotmartMcpError, InvalidInput, RateLimited
+from ..membrane.models import ProxyRequest, ProxyResponse
+from .resume import PageSpan, ResumePoint
+
+logger = logging.getLogger(__name__)
+
+Send = Callable[[ProxyRequest], Awaitable[ProxyResponse]]
+# (items fetched so far, items expected in total or None, a sentence for the user)
+OnPage = Callable[[int, "int | None", str], Awaitable[None]]
+Sleep = Callable[[float], Awaitable[None]]
+
+# Retry-After is UNKNOWN on Hotmart's 429 (hotmart-api.md §4, §10): without it, back off from
+# this many seconds, doubling, within the caller's total wait limit.
+_FALLBACK_WAIT_S = 2.0
+_MAX_ATTEMPTS_PER_PAGE = 6
+
+STOP_COMPLETE = "complete"
+STOP_MAX_PAGES = "max_pages"
+STOP_MAX_ITEMS = "max_items"
+STOP_RATE_LIMITED = "rate_limited"
+STOP_ERROR = "error"
+STOP_NO_PAGE_INFO = "no_page_info"
+STOP_REPEATED_TOKEN = "repeated_token"
+
+
+@dataclass
+class PagedResult:
+    """The items of one or more pages and the truth about how far the walk got."""
+
+    items: list[Any]
+    pages_fetched: int
+    resume_point: ResumePoint | None  # where to continue; None when nothing is left
+    complete: bool
+    stop_reason: str  # one of the STOP_* values
+    total_results: int | None  # Hotmart's page_info.total_results for the whole query, when sent
+    rate_limit_waits: list[dict[str, Any]] = field(default_factory=list)  # {after_page, waited_s}
+    spans: list[PageSpan] = field(default_factory=list)  # provenance of `items`, for exact cut tokens
+    incomplete_reason: str | None = None
+    error: dict[str, Any] | None = None  # payload() of the error that stopped the walk
+    select_dropped: bool = False  # Hotmart refused our `select`; pages were fetched without it
+    started_at_beginning: bool = True
+
+    @property
+    def known_total(self) -> int | None:
+        """How many items the whole query has, when that is known."""
+        if self.total_results is not None:
+            return self.total_results
+        if self.complete and self.started_at_beginning:
+            return len(self.items)
+        return None
+
+
+def _with_page_token(request: ProxyRequest, token: str | None, *, drop_select: bool) -> ProxyRequest:
+    query = [(k, v) for k, v in request.query if k != "page_token" and not (drop_select and k == "select")]
+    if token:
+        query.append(("page_token", token))
+    return replace(request, query=tuple(query))
+
+
+def _header(headers: dict[str, str] | None, name: str) -> str | None:
+    for key, value in (headers or {}).items():
+        if key.lower() == name.lower():
+            return value
+    return None
+
+
+def _seconds(value: Any) -> float | None:
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        return None
+    return seconds if seconds >= 0 else None
+
+
+def _page_parts(body: Any) -> tuple[list[Any], dict[str, Any] | None]:
+    """(items, page_info) of a response body; page_info None when the body has none."""
+    if body is None or body == {}:
+        return [], None
+    if isinstance(body, list):  # a bare-array endpoint (hotmart-api.md §3.1): one page, complete
+        return body, {}
+    if isinstance(body, dict) and isinstance(body.get("items"), list):
+        page_info = body.get("page_info")
+        return body["items"], page_info if isinstance(page_info, dict) else None
+    raise InvalidInput(
+        "This endpoint did not answer with a list of items, so there are no pages to follow.",
+        next_step="Call proxy_request without all_pages for this path.",
+    )
+
+
+@dataclass
+class _WaitBudget:
+    """The rate-limit waits of one walk, bounded in total."""
+
+    limit_s: float
+    sleep: Sleep
+    waits: list[dict[str, Any]]
+    total_s: float = 0.0
+
+    async def wait(self, seconds: float, after_page: int) -> bool:
+        """Sleep ``seconds`` if the budget allows it; False (and no sleep) otherwise."""
+        if self.total_s + seconds > self.limit_s:
+            return False
+        await self.sleep(seconds)
+        self.total_s += seconds
+        self.waits.append({"after_page": after_page, "waited_s": seconds})
+        return True
+
+
+async def _send_waiting_out_429s(
+    send: Send, request: ProxyRequest, budget: _WaitBudget, after_page: int
+) -> ProxyResponse:
+    """``send(request)``, retried after each 429 while the wait budget lasts; then the 429 is raised."""
+    for attempt in range(_MAX_ATTEMPTS_PER_PAGE):
+        try:
+            return await send(request)
+        except RateLimited as exc:
+            wait = _seconds(exc.details.get("retry_after_s"))
+            wait = wait if wait is not None else _FALLBACK_WAIT_S * 2**attempt
+            if attempt + 1 == _MAX_ATTEMPTS_PER_PAGE or not await budget.wait(wait, after_page):
+                raise
+    raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+async def fetch_all(
+    send: Send,
+    request: ProxyRequest,
+    *,
+    max_pages: int,
+    max_items: int | None = None,
+    on_page: OnPage | None = None,
+    sleep: Sleep = anyio.sleep,
+    max_rate_limit_wait_s: float = 30,
+    resume: ResumePoint | None = None,
+) -> PagedResult:
+    """Fetch pages of ``request`` until the last one, ``max_pages`` or ``max_items``.
+
+    ``resume`` (from a continuation token) replaces the request's ``page_token`` and drops the
+    first ``resume.skip`` items of that page. An error on the first page is raised; on a later
+    page the walk stops with ``complete=False`` and keeps the items so far.
+    """
+    if max_pages < 1 or (max_items is not None and max_items < 1):
+        raise ValueError("max_pages and max_items must be at least 1")
+    start = resume or ResumePoint(dict(request.query).get("page_token"), 0)
+    result = PagedResult(
+        items=[],
+        pages_fetched=0,
+        resume_point=None,
+        complete=False,
+        stop_reason=STOP_COMPLETE,
+        total_results=None,
+        started_at_beginning=start.page_token is None and start.skip == 0,
+    )
+    budget = _WaitBudget(max_rate_limit_wait_s, sleep, result.rate_limit_waits)
+    sends_select = any(key == "select" for key, _ in request.query)
+    token, skip = start.page_token, start.skip
+    seen_tokens: set[str | None] = set()
+
+    def stop(reason: str, explanation: str, point: ResumePoint | None) -> PagedResult:
+        result.stop_reason, result.incomplete_reason, result.resume_point = reason, explanation, point
+        return result
+
+    while True:
+        if result.pages_fetched >= max_pages:
+            return stop(
+                STOP_MAX_PAGES, f"Stopped after max_pages={max_pages} pages.", ResumePoint(token, skip)
+            )
+        seen_tokens.add(token)
+        page_request = _with_page_token(request, token, drop_select=result.select_dropped)
+        try:
+            response = await _send_waiting_out_429s(send, page_request, budget, result.pages_fetched)
+            items, page_info = _page_parts(response.body)
+        except HotmartMcpError as exc:
+            if result.pages_fetched == 0:
+                raise
+            result.error = exc.payload()
+            if isinstance(exc, RateLimited):
+                explanation = (
+                    f"Hotmart kept answering 429 (rate limited) after {budget.total_s:g} s of waiting "
+                    f"(limit {max_rate_limit_wait_s:g} s)."
+                )
+                return stop(STOP_RATE_LIMITED, explanation, ResumePoint(token, skip))
+            explanation = f"Page {result.pages_fetched + 1} failed: {exc.message}"
+            return stop(STOP_ERROR, explanation, ResumePoint(token, skip))
+        if page_info is None and sends_select and not result.select_dropped:
+            # hotmart-api.md §3.4: an unknown `select` attribute yields `{}`; we project locally
+            # anyway, so fetch the page again without `select` rather than lose it.
+            logger.info("Hotmart ignored or refused `select`; fetching again without it")
+            result.select_dropped = True
+            continue
+        if page_info is None:
+            if result.pages_fetched > 0 or items:
+                explanation = (
+                    "Hotmart's answer had no page_info, so it cannot be known whether more pages exist."
+                )
+                return stop(STOP_NO_PAGE_INFO, explanation, ResumePoint(token, skip))
+            page_info = {}  # an empty answer to the first page: nothing matches (§2: empty 2xx bodies)
+        result.pages_fetched += 1
+        total = page_info.get("total_results")
+        if result.total_results is None and isinstance(total, int):
+            result.total_results = total
+        next_token = page_info.get("next_page_token") or None
+        page_items = items[skip:]
+        room = len(page_items) if max_items is None else max(max_items - len(result.items), 0)
+        result.items.extend(page_items[:room])
+        result.spans.append(PageSpan(token, skip, min(room, len(page_items))))
+        await _report(on_page, result, max_items)
+        if room < len(page_items):
+            return stop(
+                STOP_MAX_ITEMS, f"Stopped at max_items={max_items} items.", ResumePoint(token, skip + room)
+            )
+        if not next_token:
+            result.complete = True
+            return result
+        if max_items is not None and len(result.items) >= max_items:
+            return stop(STOP_MAX_ITEMS, f"Stopped at max_items={max_items} items.", ResumePoint(next_token))
+        if next_token in seen_tokens:
+            explanation = (
+                "Hotmart returned a page token that was already used; stopped to avoid repeating items."
+            )
+            return stop(STOP_REPEATED_TOKEN, explanation, None)
+        token, skip = next_token, 0
+        # hotmart-api.md §4: RateLimit-Remaining/-Reset come with every answer; when the quota is
+        # spent, waiting now is cheaper than collecting a 429 first.
+        reset = _seconds(_header(response.headers, "RateLimit-Reset"))
+        if _header(response.headers, "RateLimit-Remaining") == "0" and reset is not None:
+            await budget.wait(reset, result.pages_fetched)
+
+
+async def _report(on_page: OnPage | None, result: PagedResult, max_items: int | None) -> None:
+    if on_page is None:
+        return
+    # After a resume, Hotmart's total counts items before the resume point too: no percentage then.
+    expected = result.total_results if result.started_at_beginning else None
+    if expected is not None and max_items is not None:
+        expected = min(expected, max_items)
+    fetched = len(result.items)
+    of_total = f" of {expected:,}" if expected is not None else ""
+    await on_page(fetched, expected, f"Page {result.pages_fetched}: {fetched:,}{of_total} items so far.")

@@ -1,0 +1,47 @@
+"""Ground truth for tests: aggregates computed straight from a :class:`Dataset`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from .dataset import Dataset
+from .enums import DEFAULT_SALE_STATUSES
+from .money import producer_commission
+
+
+def sales_ground_truth(
+    dataset: Dataset,
+    start_ms: int,
+    end_ms: int,
+    statuses: Iterable[str] | None = None,
+    product_id: int | None = None,
+) -> dict[str, Any]:
+    """Count and totals of the sales ordered in ``[start_ms, end_ms]`` (inclusive).
+
+    ``statuses=None`` means the API's default (APPROVED and COMPLETE). ``total`` is the gross
+    ``purchase.price.value`` sum and ``commission`` the producer's share (what ``/sales/summary``
+    reports as ``total_value``), both rounded to 2 decimals.
+    """
+    wanted = set(statuses) if statuses is not None else set(DEFAULT_SALE_STATUSES)
+    count = 0
+    by_currency: dict[str, dict[str, float]] = {}
+    by_status: dict[str, int] = {}
+    for sale in dataset.sales:
+        purchase = sale["purchase"]
+        if purchase["status"] not in wanted or not start_ms <= purchase["order_date"] <= end_ms:
+            continue
+        if product_id is not None and sale["product"]["id"] != product_id:
+            continue
+        count += 1
+        price = purchase["price"]
+        row = by_currency.setdefault(price["currency_code"], {"count": 0, "total": 0.0, "commission": 0.0})
+        row["count"] += 1
+        row["total"] += price["value"]
+        row["commission"] += producer_commission(price["value"])
+        by_status[purchase["status"]] = by_status.get(purchase["status"], 0) + 1
+    for row in by_currency.values():
+        row["count"] = int(row["count"])
+        row["total"] = round(row["total"], 2)
+        row["commission"] = round(row["commission"], 2)
+    return {"count": count, "by_currency": by_currency, "by_status": by_status}

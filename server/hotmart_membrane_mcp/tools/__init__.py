@@ -1,0 +1,24 @@
+"""The MCP tools. Each module registers its tools on a server with ``register(server, state)``.
+
+Tools talk only to the ``MembraneBackend`` Protocol held by :class:`ServerState`; they return
+``ok(model)`` or ``failure(error)`` from :mod:`.results` and catch only ``HotmartMcpError``.
+"""
+
+from __future__ import annotations
+
+from mcp.server.mcpserver import MCPServer
+
+from . import actions, connection, proxy
+from .state import ServerState
+
+TOOL_NAMES = ("ensure_connection", "login", "search_actions", "run_action", "proxy_request")
+
+
+def register_all(server: MCPServer, state: ServerState) -> None:
+    """Add every tool to ``server``, sharing ``state``."""
+    connection.register(server, state)
+    actions.register(server, state)
+    proxy.register(server, state)
+
+
+__all__ = ["TOOL_NAMES", "ServerState", "register_all"]

@@ -1,0 +1,233 @@
+"""The tools that get Membrane ready: ``ensure_connection`` and ``login``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.types import CallToolResult, InputRequiredResult, ToolAnnotations
+from pydantic import Field
+
+from ..errors import HotmartMcpError
+from ..membrane.models import BUILDING, CLIENT_ACTION_REQUIRED, Connection
+from ..membrane.validate import check_app_url, check_id, check_login_code
+from . import url_elicitation
+from .client_identity import agent_type
+from .guards import check_not_option, check_phrase
+from .models import ElicitationAnswer, EnsureConnectionOutput, LoginOutput
+from .next_steps import connection_output
+from .results import failure, ok
+from .state import ServerState
+
+MAX_WAIT_S = 120
+POLL_CHUNK_S = 30  # membrane-cli.md §2.5: `connection get --wait` waits at most 60 s per call
+
+ENSURE_DESCRIPTION = (
+    "Find or create the Hotmart connection in Membrane and report whether it is usable; call it first, "
+    "and again whenever another tool says the connection is not ready. While Membrane is building the "
+    "connection it waits (up to wait_seconds, sending progress). When a human must sign in it returns "
+    "the link and instructions (and, if your client supports it, offers the link to the user directly); "
+    "next_step always says what to do. A READY connection becomes the default for the other tools."
+)
+LOGIN_DESCRIPTION = (
+    "Log this machine's Membrane CLI in to Membrane; call it when a tool answers with error_type "
+    "not_logged_in. Without `code` it starts a login and returns a link: the user opens it, approves, and "
+    "tells you the code the page shows; then call login again with that code to finish."
+)
+
+AppUrlArg = Annotated[
+    str | None,
+    Field(
+        description="URL or domain of the app to connect, e.g. 'https://hotmart.com/'. "
+        "Omit to use the server's configured app (Hotmart).",
+        max_length=2000,
+    ),
+]
+ConnectionIdArg = Annotated[
+    str | None,
+    Field(
+        description="Id of an existing Membrane connection to check (or reconnect when its sign-in expired), "
+        "e.g. '65f0c2a1b3d4e5f601234567'. Omit to find or create the app's connection.",
+        max_length=128,
+    ),
+]
+NameArg = Annotated[
+    str | None,
+    Field(
+        description="Name for the connection, used only when a new one is created, e.g. 'Hotmart store'.",
+        max_length=200,
+    ),
+]
+WaitArg = Annotated[
+    int,
+    Field(
+        description="How many seconds to wait while Membrane is still building the connection (0-120).",
+        ge=0,
+        le=MAX_WAIT_S,
+    ),
+]
+CodeArg = Annotated[
+    str | None,
+    Field(
+        description="The code the user saw in the browser after approving the login, e.g. 'ABCD-EF23'. "
+        "Omit to start a new login.",
+        max_length=128,
+    ),
+]
+
+
+def register(server: MCPServer, state: ServerState) -> None:
+    """Add ensure_connection and login to ``server``."""
+
+    async def ensure_connection(
+        ctx: Context,
+        app_url: AppUrlArg = None,
+        connection_id: ConnectionIdArg = None,
+        name: NameArg = None,
+        wait_seconds: WaitArg = 30,
+    ) -> Annotated[CallToolResult, EnsureConnectionOutput] | InputRequiredResult:
+        try:
+            answer = url_elicitation.answer_from_retry(ctx)
+            if answer is not None:
+                return await _after_link_offered(state, answer.connection_id, answer.action, wait_seconds)
+            connection = await _find(state, app_url, connection_id, name)
+            connection = await _wait_while_building(state, ctx, connection, wait_seconds)
+            offer = _link_to_offer(ctx, connection)
+            if offer is None:
+                return _report(state, connection)
+            if url_elicitation.is_modern(ctx):
+                return url_elicitation.ask_in_next_round(connection.id, *offer)
+            action = await url_elicitation.offer_now(ctx, *offer)
+            if action is None:
+                return _report(state, connection)
+            return await _after_link_offered(state, connection.id, action, wait_seconds, connection)
+        except HotmartMcpError as exc:
+            return failure(exc)
+
+    async def login(ctx: Context, code: CodeArg = None) -> Annotated[CallToolResult, LoginOutput]:
+        try:
+            if code is None:
+                started = await state.backend.login_start(agent_type(ctx, state.settings.client_name))
+                return ok(
+                    LoginOutput(
+                        logged_in=False,
+                        login_url=started.url,
+                        message=started.message,
+                        next_step="Show login_url to the user: they open it, approve access, and tell you "
+                        "the code the page shows; then call login with code set to that code.",
+                    )
+                )
+            status = await state.backend.login_complete(check_login_code(code))
+            step = (
+                "Logged in: call ensure_connection to get the Hotmart connection."
+                if status.logged_in
+                else "The login did not complete: call login without a code to get a fresh link."
+            )
+            return ok(
+                LoginOutput(
+                    logged_in=status.logged_in, login_url=None, message=status.message, next_step=step
+                )
+            )
+        except HotmartMcpError as exc:
+            return failure(exc)
+
+    server.add_tool(
+        ensure_connection,
+        name="ensure_connection",
+        title="Ensure the Hotmart connection",
+        description=ENSURE_DESCRIPTION,
+        annotations=ToolAnnotations(
+            read_only_hint=False, destructive_hint=False, idempotent_hint=True, open_world_hint=True
+        ),
+    )
+    server.add_tool(
+        login,
+        name="login",
+        title="Log in to Membrane",
+        description=LOGIN_DESCRIPTION,
+        annotations=ToolAnnotations(
+            read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=True
+        ),
+    )
+
+
+async def _find(
+    state: ServerState, app_url: str | None, connection_id: str | None, name: str | None
+) -> Connection:
+    """``connection ensure`` for the app, or ``connection get`` (and a reconnect) for a given id."""
+    backend = state.backend
+    if connection_id is not None:
+        connection = await backend.get_connection(check_id(connection_id, "connection_id"))
+        action = connection.client_action
+        if connection.state == CLIENT_ACTION_REQUIRED and action is not None and action.type == "connect":
+            # membrane-cli.md §2.5: an existing connection whose sign-in expired is reconnected, not replaced.
+            connection = await backend.reconnect(connection.id)
+        return connection
+    url = check_not_option(
+        check_app_url(app_url if app_url is not None else state.settings.app_url), "app_url"
+    )
+    checked_name = check_phrase(name, "name", max_chars=200) if name is not None else None
+    connection = await backend.ensure_connection(url, checked_name)
+    action = connection.client_action
+    if connection.state == CLIENT_ACTION_REQUIRED and action is not None and action.type == "connect":
+        if not action.ui_url:
+            # A disconnected connection may come back without a link; reconnecting issues a fresh one.
+            connection = await backend.reconnect(connection.id)
+    return connection
+
+
+async def _wait_while_building(
+    state: ServerState, ctx: Context, connection: Connection, wait_s: int
+) -> Connection:
+    """Long-poll ``connection get --wait`` while BUILDING, reporting progress, for at most ``wait_s``."""
+    started = state.clock()
+    while connection.state == BUILDING:
+        remaining = wait_s - (state.clock() - started)
+        if remaining < 1:
+            break
+        await ctx.report_progress(
+            state.clock() - started, wait_s, "Membrane is building the Hotmart connection; waiting."
+        )
+        connection = await state.backend.get_connection(
+            connection.id, wait_s=int(min(remaining, POLL_CHUNK_S))
+        )
+    return connection
+
+
+def _link_to_offer(ctx: Context, connection: Connection) -> tuple[str, str] | None:
+    """(message, url) to offer through the client, when it can show links and a sign-in is needed."""
+    action = connection.client_action
+    if connection.state != CLIENT_ACTION_REQUIRED or action is None or not action.ui_url:
+        return None
+    if not url_elicitation.client_accepts_url_links(ctx):
+        return None
+    message = action.description or "Sign in to Hotmart so the assistant can use it through Membrane."
+    return message, action.ui_url
+
+
+async def _after_link_offered(
+    state: ServerState,
+    connection_id: str,
+    answer: ElicitationAnswer,
+    wait_s: int,
+    before: Connection | None = None,
+) -> CallToolResult:
+    """Report the connection after the user answered the offered link, re-checking if they accepted.
+
+    The re-check long-polls briefly (never longer than the caller's wait_seconds) because Membrane
+    may need a moment to see the sign-in the user just finished.
+    """
+    if answer == "accept":
+        recheck_s = min(state.recheck_wait_s, wait_s)
+        connection = await state.backend.get_connection(connection_id, wait_s=recheck_s or None)
+    else:
+        connection = before or await state.backend.get_connection(connection_id)
+    return _report(state, connection, elicitation=answer)
+
+
+def _report(
+    state: ServerState, connection: Connection, elicitation: ElicitationAnswer | None = None
+) -> CallToolResult:
+    if connection.ready:
+        state.default_connection_id = connection.id
+    return ok(connection_output(connection, elicitation))

@@ -1,0 +1,40 @@
+"""What the tools share within one server process: settings, the backend, caches, the default connection."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..config import Settings
+from ..membrane.backend import MembraneBackend
+from ..membrane.models import Action
+from .cache import TtlCache
+
+CACHE_TTL_S = 300.0
+
+
+@dataclass
+class ServerState:
+    """Dependencies of the tools, captured by closure when the server is built (no module globals)."""
+
+    settings: Settings
+    backend: MembraneBackend
+    clock: Callable[[], float] = time.monotonic
+    # The last connection ensure_connection saw READY; the other tools use it by default.
+    default_connection_id: str | None = None
+    # After the user accepted a sign-in link, how long to wait for Membrane to see the result.
+    recheck_wait_s: int = 5
+    search_cache: TtlCache[list[Action]] = field(init=False)
+    action_cache: TtlCache[Action] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.search_cache = TtlCache(self.clock, CACHE_TTL_S)
+        self.action_cache = TtlCache(self.clock, CACHE_TTL_S)
+
+    def remember_actions(self, actions: list[Action]) -> None:
+        """Keep actions seen in a search so run_action can validate input without another CLI call."""
+        for action in actions:
+            self.action_cache.put(action.id, action)
+            if action.key:
+                self.action_cache.put(action.key, action)

@@ -1,0 +1,90 @@
+"""Any JSON value can be shortened to a limit and stays valid JSON that starts like the original."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hotmart_membrane_mcp.hotmart.clip import MIN_BUDGET_CHARS, clip_payload, clip_value, json_size, to_json
+
+texts = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=400)
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | texts,
+    lambda children: st.lists(children, max_size=8) | st.dictionaries(texts, children, max_size=8),
+    max_leaves=60,
+)
+
+
+def is_clipped_from(clipped: Any, original: Any) -> bool:
+    """True when ``clipped`` keeps a prefix of ``original`` at every level."""
+    if clipped == original:
+        return True
+    if isinstance(original, str):
+        return isinstance(clipped, str) and clipped.endswith("…") and original.startswith(clipped[:-1])
+    if isinstance(original, list) and isinstance(clipped, list):
+        head = clipped[:-1] if clipped else []
+        if head != original[: len(head)]:
+            return False
+        return not clipped or is_clipped_from(clipped[-1], original[len(clipped) - 1])
+    if isinstance(original, dict) and isinstance(clipped, dict):
+        keys = list(clipped)
+        if keys != list(original)[: len(keys)]:
+            return False
+        return all(clipped[key] == original[key] for key in keys[:-1]) and (
+            not keys or is_clipped_from(clipped[keys[-1]], original[keys[-1]])
+        )
+    return False
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(value=json_values, max_chars=st.integers(4, 3_000))
+def test_clip_value_returns_valid_json_under_the_limit_keeping_a_prefix(value: Any, max_chars: int) -> None:
+    clipped, info = clip_value(value, max_chars)
+
+    assert json_size(clipped) <= max_chars
+    assert json.loads(to_json(clipped)) == clipped
+    assert info["truncated"] is (json_size(value) > max_chars)
+    assert info["returned_chars"] == json_size(clipped)
+    if info["truncated"]:
+        assert clipped is None or is_clipped_from(clipped, value)
+    else:
+        assert clipped == value
+
+
+def test_clip_value_cuts_a_long_string_with_an_ellipsis() -> None:
+    clipped, info = clip_value("abcdefghij" * 100, 50)
+
+    assert clipped.endswith("…") and "abcdefghij".startswith(clipped[:10])
+    assert json_size(clipped) <= 50
+    assert info == {"truncated": True, "original_chars": 1002, "returned_chars": json_size(clipped)}
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(output=json_values, extra=texts, max_chars=st.integers(MIN_BUDGET_CHARS, 4_000))
+def test_clip_payload_keeps_the_whole_result_under_the_budget(
+    output: Any, extra: str, max_chars: int
+) -> None:
+    payload = {"status": "ok", "action_id": extra, "output": output}
+
+    result, metadata = clip_payload(payload, max_chars, key="output")
+
+    assert json_size(result) <= max_chars
+    if metadata["truncated"]:
+        assert result["truncated"] is True and "save_to" in result["how_to_get_rest"]
+    else:
+        assert result == payload
+
+
+def test_clip_payload_shortens_only_the_named_field_when_that_is_enough() -> None:
+    payload = {"status": "ok", "action_id": "a1", "output": {"rows": ["r" * 100] * 200}}
+
+    result, metadata = clip_payload(payload, 5_000, key="output")
+
+    assert result["status"] == "ok" and result["action_id"] == "a1"
+    assert result["truncated"] is True and metadata["original_chars"] == json_size(payload["output"])
+    assert 0 < len(result["output"]["rows"]) < 200
+    assert json_size(result) <= 5_000

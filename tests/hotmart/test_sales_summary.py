@@ -1,0 +1,209 @@
+"""sales_summary against the simulated Hotmart: totals per currency and status match the truth."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hotmart_membrane_mcp.errors import InvalidInput, RateLimited
+from hotmart_membrane_mcp.hotmart.catalogue import SALE_STATUSES
+from hotmart_membrane_mcp.hotmart.sales_summary import summarize_sales
+from hotmart_membrane_mcp.membrane.models import ProxyRequest, ProxyResponse
+from hotmart_membrane_mcp.sandbox.hotmart import sales_ground_truth
+
+from .simulated_hotmart import DAY_MS, NOW_MS, ProgressLog, RecordingSleep, SimulatedHotmart
+
+pytestmark = pytest.mark.anyio
+
+YEAR_START = NOW_MS - 365 * DAY_MS
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+def hotmart(tmp_path: Path) -> SimulatedHotmart:
+    return SimulatedHotmart.create(tmp_path / "state")
+
+
+def money(truth_by_currency: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+    return {
+        cur: {"count": row["count"], "total": row["total"]} for cur, row in sorted(truth_by_currency.items())
+    }
+
+
+async def test_a_year_of_every_status_matches_the_ground_truth_per_currency_and_status(
+    hotmart: SimulatedHotmart,
+) -> None:
+    truth = sales_ground_truth(hotmart.dataset, YEAR_START, NOW_MS, statuses=SALE_STATUSES)
+    assert truth["count"] >= 3_000 and len(truth["by_status"]) > 2
+
+    summary = await summarize_sales(hotmart.send, start_ms=YEAR_START, end_ms=NOW_MS)
+
+    assert summary.complete and summary.incomplete_reason is None and summary.failures == []
+    assert summary.statuses == list(SALE_STATUSES)
+    assert summary.count == truth["count"]
+    assert summary.by_currency == money(truth["by_currency"])
+    assert {s: row["count"] for s, row in summary.by_status.items() if row["count"]} == truth["by_status"]
+    assert set(summary.by_status) == set(SALE_STATUSES)  # statuses with no sale are shown with 0
+    assert summary.duplicates_skipped == 0
+    assert summary.period == {
+        "start": "2025-05-28T20:26:40Z",
+        "end": "2026-05-28T20:26:40Z",
+        "start_ms": YEAR_START,
+        "end_ms": NOW_MS,
+    }
+    assert "gross" in summary.amount
+
+
+async def test_status_totals_per_currency_match_the_truth_for_each_status(hotmart: SimulatedHotmart) -> None:
+    summary = await summarize_sales(
+        hotmart.send, start_ms=YEAR_START, end_ms=NOW_MS, statuses=["refunded", "COMPLETE"]
+    )
+
+    for status in ("REFUNDED", "COMPLETE"):
+        truth = sales_ground_truth(hotmart.dataset, YEAR_START, NOW_MS, statuses=[status])
+        assert summary.by_status[status]["count"] == truth["count"]
+        assert summary.by_status[status]["by_currency"] == money(truth["by_currency"])
+    assert summary.statuses == ["REFUNDED", "COMPLETE"]
+
+
+async def test_a_product_filter_is_applied(hotmart: SimulatedHotmart) -> None:
+    product_id = hotmart.dataset.products[0]["id"]
+    truth = sales_ground_truth(
+        hotmart.dataset, YEAR_START, NOW_MS, statuses=["APPROVED", "COMPLETE"], product_id=product_id
+    )
+    assert 0 < truth["count"]
+
+    summary = await summarize_sales(
+        hotmart.send,
+        start_ms=YEAR_START,
+        end_ms=NOW_MS,
+        statuses=["APPROVED", "COMPLETE"],
+        product_id=product_id,
+    )
+
+    assert summary.count == truth["count"] and summary.by_currency == money(truth["by_currency"])
+
+
+async def test_each_request_asks_for_one_status_500_rows_and_only_the_needed_fields(
+    hotmart: SimulatedHotmart,
+) -> None:
+    await summarize_sales(
+        hotmart.send, start_ms=YEAR_START, end_ms=NOW_MS, statuses=["REFUNDED", "CHARGEBACK"]
+    )
+
+    for request in hotmart.requests:
+        query = [(k, v) for k, v in request.query if k != "page_token"]
+        assert request.path == "/payments/api/v1/sales/history" and request.method == "GET"
+        assert ("max_results", "500") in query and ("start_date", str(YEAR_START)) in query
+        assert [v for k, v in query if k == "transaction_status"] in (["REFUNDED"], ["CHARGEBACK"])
+        assert dict(query)["select"] == "purchase.transaction,purchase.status,purchase.price"
+
+
+async def test_progress_is_reported_once_per_page_across_all_statuses(hotmart: SimulatedHotmart) -> None:
+    progress = ProgressLog()
+
+    summary = await summarize_sales(hotmart.send, start_ms=YEAR_START, end_ms=NOW_MS, on_page=progress)
+
+    assert [report[0] for report in progress.reports] == list(range(1, summary.pages + 1))
+    assert summary.pages == len(hotmart.requests) >= len(SALE_STATUSES)
+    assert progress.reports[0][2].startswith("APPROVED: Page 1:")
+
+
+async def test_a_page_that_cannot_be_read_makes_the_summary_incomplete_with_the_reason(
+    hotmart: SimulatedHotmart,
+) -> None:
+    hotmart.corrupt_page_token_on = {3}  # COMPLETE has several pages; its 2nd page is call 3
+
+    summary = await summarize_sales(
+        hotmart.send, start_ms=YEAR_START, end_ms=NOW_MS, statuses=["APPROVED", "COMPLETE"]
+    )
+
+    truth = sales_ground_truth(hotmart.dataset, YEAR_START, NOW_MS, statuses=["APPROVED", "COMPLETE"])
+    assert not summary.complete
+    assert summary.count == truth["by_status"]["APPROVED"] + 500  # APPROVED fully, COMPLETE's first page
+    assert summary.failures[0]["status"] == "COMPLETE"
+    assert "COMPLETE" in summary.incomplete_reason and "too low" in summary.incomplete_reason
+
+
+async def test_running_out_of_pages_makes_the_summary_incomplete_and_names_what_was_not_read(
+    hotmart: SimulatedHotmart,
+) -> None:
+    summary = await summarize_sales(
+        hotmart.send,
+        start_ms=YEAR_START,
+        end_ms=NOW_MS,
+        statuses=["APPROVED", "COMPLETE", "REFUNDED"],
+        max_pages=3,
+    )
+
+    assert not summary.complete and summary.pages == 3  # APPROVED: 1 page, COMPLETE: 2 of its 7
+    assert summary.failures == [
+        {"status": "COMPLETE", "reason": "max_pages=3 was reached while reading COMPLETE"},
+        {"status": "REFUNDED", "reason": "not fetched: max_pages was used up"},
+    ]
+    assert summary.by_status["REFUNDED"]["count"] == 0
+
+
+async def test_rate_limits_are_waited_out_and_the_totals_stay_exact(tmp_path: Path) -> None:
+    limited = SimulatedHotmart.create(tmp_path / "limited", rate_limit_every=4)
+    sleep = RecordingSleep()
+    truth = sales_ground_truth(limited.dataset, YEAR_START, NOW_MS, statuses=SALE_STATUSES)
+
+    summary = await summarize_sales(
+        limited.send, start_ms=YEAR_START, end_ms=NOW_MS, sleep=sleep, max_rate_limit_wait_s=60
+    )
+
+    assert summary.complete and summary.count == truth["count"]
+    assert summary.by_currency == money(truth["by_currency"])
+    assert len(summary.rate_limit_waits) == len(sleep.calls) > 0
+
+
+async def test_when_the_very_first_page_fails_the_error_is_raised(tmp_path: Path) -> None:
+    limited = SimulatedHotmart.create(tmp_path / "limited", rate_limit_every=1)
+
+    with pytest.raises(RateLimited):
+        await summarize_sales(
+            limited.send, start_ms=YEAR_START, end_ms=NOW_MS, sleep=RecordingSleep(), max_rate_limit_wait_s=0
+        )
+
+
+@pytest.mark.parametrize("statuses", [["APROVED"], [], ["APPROVED", "CANCELED"]])
+async def test_unknown_statuses_are_refused_before_any_call(
+    hotmart: SimulatedHotmart, statuses: list[str]
+) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        await summarize_sales(hotmart.send, start_ms=YEAR_START, end_ms=NOW_MS, statuses=statuses)
+
+    assert caught.value.details["field"] == "statuses" and hotmart.requests == []
+
+
+async def test_a_period_that_ends_before_it_starts_is_refused(hotmart: SimulatedHotmart) -> None:
+    with pytest.raises(InvalidInput):
+        await summarize_sales(hotmart.send, start_ms=NOW_MS, end_ms=YEAR_START)
+
+
+async def test_a_sale_returned_twice_is_counted_once() -> None:
+    # A sale whose status changed between two walks, or a cursor that repeats an item.
+    def sale(transaction: str, status: str, value: float) -> dict[str, object]:
+        price = {"value": value, "currency_code": "BRL"}
+        return {"purchase": {"transaction": transaction, "status": status, "price": price}}
+
+    answers = {
+        "APPROVED": [sale("HP1", "APPROVED", 10.0), sale("HP2", "APPROVED", 5.5)],
+        "REFUNDED": [sale("HP2", "REFUNDED", 5.5), sale("HP3", "REFUNDED", 1.25)],
+    }
+
+    async def send(request: ProxyRequest) -> ProxyResponse:
+        status = dict(request.query)["transaction_status"]
+        return ProxyResponse(200, {}, {"items": answers[status], "page_info": {"results_per_page": 2}})
+
+    summary = await summarize_sales(send, start_ms=0, end_ms=1, statuses=["APPROVED", "REFUNDED"])
+
+    assert summary.count == 3 and summary.duplicates_skipped == 1
+    assert summary.by_currency == {"BRL": {"count": 3, "total": 16.75}}
+    assert summary.by_status["REFUNDED"] == {"count": 1, "by_currency": {"BRL": {"count": 1, "total": 1.25}}}

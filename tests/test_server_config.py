@@ -1,0 +1,157 @@
+"""Settings.from_env: defaults, every variable, and the one-line failure for a bad value."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hotmart_membrane_mcp.app import main
+from hotmart_membrane_mcp.config import (
+    DEFAULT_APP_URL,
+    NPX_FALLBACK,
+    SANDBOX_COMMAND,
+    ConfigError,
+    Settings,
+)
+
+
+def test_defaults_use_membrane_from_path_when_it_is_installed(tmp_path: Path) -> None:
+    executable = tmp_path / "membrane"
+    executable.write_text("#!/bin/sh\n")
+    executable.chmod(executable.stat().st_mode | stat.S_IXUSR)
+
+    settings = Settings.from_env({"PATH": str(tmp_path)})
+
+    assert settings.membrane_command == (str(executable),)
+    assert settings.app_url == DEFAULT_APP_URL
+    assert settings.connection_id is None
+    assert settings.client_name is None
+    assert settings.timeout_s == 60
+    assert settings.max_concurrency == 4
+    assert settings.sandbox is False
+    assert settings.log_level == "INFO"
+    assert settings.command == "serve"
+
+
+def test_without_membrane_on_path_the_command_falls_back_to_npx(tmp_path: Path) -> None:
+    assert Settings.from_env({"PATH": str(tmp_path)}).membrane_command == NPX_FALLBACK
+
+
+def test_every_variable_is_read() -> None:
+    settings = Settings.from_env(
+        {
+            "HOTMART_MCP_MEMBRANE_CMD": "/opt/node/bin/node '/opt/my tools/membrane.js'",
+            "HOTMART_MCP_APP_URL": "hotmart.com",
+            "HOTMART_MCP_CONNECTION_ID": "65f0c2a1b3d4e5f601234567",
+            "HOTMART_MCP_CLIENT_NAME": "codex",
+            "HOTMART_MCP_TIMEOUT_S": "12.5",
+            "HOTMART_MCP_MAX_CONCURRENCY": "2",
+            "HOTMART_MCP_LOG_LEVEL": "debug",
+        }
+    )
+
+    # Split like a shell would (quotes keep the space), never run through one.
+    assert settings.membrane_command == ("/opt/node/bin/node", "/opt/my tools/membrane.js")
+    assert settings.app_url == "hotmart.com"
+    assert settings.connection_id == "65f0c2a1b3d4e5f601234567"
+    assert settings.client_name == "codex"
+    assert settings.timeout_s == 12.5
+    assert settings.max_concurrency == 2
+    assert settings.log_level == "DEBUG"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("HOTMART_MCP_MEMBRANE_CMD", "membrane 'unclosed"),
+        ("HOTMART_MCP_APP_URL", "-evil"),
+        ("HOTMART_MCP_APP_URL", "not a url"),
+        ("HOTMART_MCP_CONNECTION_ID", "--help"),
+        ("HOTMART_MCP_CLIENT_NAME", "-x"),
+        ("HOTMART_MCP_TIMEOUT_S", "abc"),
+        ("HOTMART_MCP_TIMEOUT_S", "0"),
+        ("HOTMART_MCP_MAX_CONCURRENCY", "0"),
+        ("HOTMART_MCP_MAX_CONCURRENCY", "many"),
+        ("HOTMART_MCP_SANDBOX", "maybe"),
+        ("HOTMART_MCP_LOG_LEVEL", "LOUD"),
+    ],
+)
+def test_a_bad_value_is_refused_naming_the_variable(variable: str, value: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env({variable: value})
+
+    assert caught.value.variable == variable
+    assert str(caught.value).startswith(f"{variable}: ")
+    assert "\n" not in str(caught.value)
+
+
+def test_sandbox_flag_and_variable_point_the_command_at_the_simulator() -> None:
+    by_flag = Settings.from_env({}, ["--sandbox"])
+    by_variable = Settings.from_env({"HOTMART_MCP_SANDBOX": "true", "HOTMART_MCP_MEMBRANE_CMD": "membrane"})
+
+    assert by_flag.sandbox and by_variable.sandbox
+    assert (
+        by_flag.membrane_command
+        == by_variable.membrane_command
+        == SANDBOX_COMMAND
+        == (
+            sys.executable,
+            "-m",
+            "hotmart_membrane_mcp.sandbox",
+        )
+    )
+
+
+def test_sandbox_dir_from_the_environment_is_kept_and_with_sandbox_dir_sets_it_for_the_child() -> None:
+    settings = Settings.from_env({"HOTMART_SANDBOX_DIR": "/tmp/given", "KEEP": "1"}, ["--sandbox"])
+    assert settings.sandbox_dir == "/tmp/given"
+
+    private = settings.with_sandbox_dir("/tmp/private")
+
+    assert private.sandbox_dir == "/tmp/private"
+    assert private.child_env["HOTMART_SANDBOX_DIR"] == "/tmp/private"
+    assert private.child_env["KEEP"] == "1"
+
+
+@pytest.mark.parametrize(("argv", "command"), [([], "serve"), (["demo"], "demo"), (["--help"], "help")])
+def test_arguments_choose_what_the_command_does(argv: list[str], command: str) -> None:
+    assert Settings.from_env({}, argv).command == command
+
+
+def test_an_unknown_argument_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="unknown argument '--verbose'"):
+        Settings.from_env({}, ["--verbose"])
+
+
+def test_main_exits_2_with_one_line_on_stderr_for_a_bad_value(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("HOTMART_MCP_TIMEOUT_S", "soon")
+
+    with pytest.raises(SystemExit) as exited:
+        main([])
+
+    assert exited.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1
+    assert "HOTMART_MCP_TIMEOUT_S" in captured.err
+
+
+def test_help_prints_usage_and_exits_0() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "hotmart_membrane_mcp", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "HOTMART_MCP_TIMEOUT_S": ""},
+    )
+
+    assert result.returncode == 0
+    assert "usage: hotmart-membrane-mcp" in result.stdout
+    assert "--sandbox" in result.stdout and "demo" in result.stdout
