@@ -114,3 +114,9 @@ def sandbox(tmp_path: Path) -> Iterator[Sandbox]:
 def era(request: pytest.FixtureRequest) -> str:
     """Run the test in both protocol eras: "legacy" (2025-11-25) and "auto" (2026-07-28)."""
     return request.param
+
+
+@pytest.fixture
+def server(sandbox: Sandbox) -> MCPServer[Any]:
+    """The MCP server over this test's simulator in its default (ready) scenario."""
+    return sandbox.server()

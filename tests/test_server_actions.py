@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from mcp import Client
+from mcp.server.mcpserver import MCPServer
 
 from conftest import Sandbox
 from tool_calls import call_error, call_ok
@@ -79,8 +82,8 @@ async def test_run_action_runs_the_action_and_returns_output_and_run_id(sandbox:
     assert len(result["output"]["items"]) == 2
 
 
-async def test_run_action_accepts_an_action_key_without_a_prior_search(sandbox: Sandbox) -> None:
-    async with Client(sandbox.server()) as client:
+async def test_run_action_accepts_an_action_key_without_a_prior_search(server: MCPServer[Any]) -> None:
+    async with Client(server) as client:
         result = await call_ok(client, "run_action", {"action_id": "list-products", "input": {}})
 
     assert result["status"] == "ok"

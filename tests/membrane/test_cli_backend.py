@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 import pytest
-from fakes import FakeRunner, failed_json, failed_text, ok_json
 
+from fakes import FakeRunner, failed_json, failed_text, ok_json
 from hotmart_membrane_mcp.errors import (
     ActionNotFound,
     CliFailed,
@@ -208,7 +208,9 @@ async def test_login_status_answers_logged_out_instead_of_raising(result: CliRes
 
 
 async def test_login_status_still_raises_on_other_failures() -> None:
-    runner = FakeRunner().script(["status"], failed_json({"type": "internal", "message": "Internal server error"}))
+    runner = FakeRunner().script(
+        ["status"], failed_json({"type": "internal", "message": "Internal server error"})
+    )
     with pytest.raises(CliFailed):
         await backend_with(runner).login_status()
 
@@ -322,7 +324,9 @@ async def test_an_unknown_action_is_action_not_found() -> None:
 
 
 async def test_a_failed_request_is_upstream_error() -> None:
-    runner = FakeRunner().script(["request"], failed_text("Error: Request failed with status code 404: {\"x\":1}"))
+    runner = FakeRunner().script(
+        ["request"], failed_text('Error: Request failed with status code 404: {"x":1}')
+    )
     with pytest.raises(UpstreamError) as caught:
         await backend_with(runner).request("con_1", ProxyRequest(path="/x"))
     assert caught.value.details == {"status": 404, "body": {"x": 1}}
@@ -332,7 +336,10 @@ async def test_a_request_on_a_connection_that_needs_the_user_is_connection_not_r
     body = {
         "type": "connection",
         "message": "Connection con_1 is not ready",
-        "data": {"state": "CLIENT_ACTION_REQUIRED", "clientAction": {"type": "connect", "uiUrl": "https://u.example/x"}},
+        "data": {
+            "state": "CLIENT_ACTION_REQUIRED",
+            "clientAction": {"type": "connect", "uiUrl": "https://u.example/x"},
+        },
     }
     runner = FakeRunner().script(["request"], failed_json(body))
     with pytest.raises(ConnectionNotReady) as caught:

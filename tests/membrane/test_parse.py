@@ -18,7 +18,8 @@ from hotmart_membrane_mcp.errors import (
     UpstreamError,
 )
 from hotmart_membrane_mcp.membrane import parse
-from hotmart_membrane_mcp.membrane.failure import find_error_body, raise_for_failure, retry_after_seconds
+from hotmart_membrane_mcp.membrane.failure import raise_for_failure, retry_after_seconds
+from hotmart_membrane_mcp.membrane.output import find_error_body
 from hotmart_membrane_mcp.membrane.runner import CliResult
 
 READY = {
@@ -58,7 +59,9 @@ def out(value: object, exit_code: int = 0) -> CliResult:
     return CliResult(exit_code, json.dumps(value, indent=2), "")
 
 
-def failure(result: CliResult, command: str = "connection get", secrets: tuple[str, ...] = ()) -> HotmartMcpError:
+def failure(
+    result: CliResult, command: str = "connection get", secrets: tuple[str, ...] = ()
+) -> HotmartMcpError:
     with pytest.raises(HotmartMcpError) as caught:
         raise_for_failure(result, command=command, secrets=secrets)
     json.dumps(caught.value.payload())  # every error must render as the agent's JSON text
@@ -130,19 +133,31 @@ def test_a_connection_needing_the_user_carries_its_client_action() -> None:
 def test_a_failed_connection_joins_its_error_messages_once() -> None:
     error = {"type": "configuration", "message": "Connector could not be built"}
     connection = parse.parse_connection(
-        {"id": "c1", "name": "Hotmart", "state": "SETUP_FAILED", "error": error, "errors": [error, "Timed out"]}
+        {
+            "id": "c1",
+            "name": "Hotmart",
+            "state": "SETUP_FAILED",
+            "error": error,
+            "errors": [error, "Timed out"],
+        }
     )
     assert connection.error == "Connector could not be built; Timed out"
 
 
 def test_a_connection_without_state_gets_one_from_its_other_fields() -> None:
     assert parse.parse_connection({"id": "c1", "connected": True}).state == "READY"
-    assert parse.parse_connection({"id": "c1", "clientAction": {"type": "connect"}}).state == "CLIENT_ACTION_REQUIRED"
+    assert (
+        parse.parse_connection({"id": "c1", "clientAction": {"type": "connect"}}).state
+        == "CLIENT_ACTION_REQUIRED"
+    )
     assert parse.parse_connection({"id": "c1"}).state == "UNKNOWN"
 
 
 def test_a_connection_without_name_takes_the_integration_name() -> None:
-    assert parse.parse_connection({"id": "c1", "state": "READY", "integration": {"name": "Hotmart"}}).name == "Hotmart"
+    assert (
+        parse.parse_connection({"id": "c1", "state": "READY", "integration": {"name": "Hotmart"}}).name
+        == "Hotmart"
+    )
 
 
 @pytest.mark.parametrize("printed", [[1, 2], {"name": "x"}, "text"])
@@ -151,7 +166,9 @@ def test_something_that_is_not_a_connection_is_a_cli_failure(printed: object) ->
         parse.parse_connection(printed)
 
 
-@pytest.mark.parametrize("printed", [{"items": [READY, NEEDS_USER]}, [READY, NEEDS_USER]], ids=["items", "bare"])
+@pytest.mark.parametrize(
+    "printed", [{"items": [READY, NEEDS_USER]}, [READY, NEEDS_USER]], ids=["items", "bare"]
+)
 def test_connection_lists_come_as_items_or_a_bare_array(printed: object) -> None:
     assert [c.id for c in parse.parse_connections(printed)] == [READY["id"], "con_123"]
 
@@ -167,7 +184,12 @@ def test_connection_list_items_without_id_are_skipped_and_a_non_list_fails() -> 
 
 def test_an_action_keeps_its_schemas() -> None:
     action = parse.parse_action(ACTION)
-    assert (action.id, action.key, action.name, action.type) == ("act_1", "list-sales", "List sales", "list-data-records")
+    assert (action.id, action.key, action.name, action.type) == (
+        "act_1",
+        "list-sales",
+        "List sales",
+        "list-data-records",
+    )
     assert action.input_schema == ACTION["inputSchema"]
     assert action.output_schema == {"type": "object"}
 
@@ -259,7 +281,9 @@ def test_request_full_mode_429_is_rate_limited_with_retry_after() -> None:
 
 
 def test_login_start_json_gives_url_and_message() -> None:
-    started = parse.parse_login_start(out({"url": "https://console.getmembrane.com/cli-login?r=1", "message": "Open it"}))
+    started = parse.parse_login_start(
+        out({"url": "https://console.getmembrane.com/cli-login?r=1", "message": "Open it"})
+    )
     assert started.url == "https://console.getmembrane.com/cli-login?r=1" and started.message == "Open it"
 
 
@@ -321,7 +345,9 @@ def test_every_not_authenticated_form_is_not_logged_in(result: CliResult) -> Non
 def test_an_unknown_action_is_action_not_found() -> None:
     body = {"type": "bad_request", "key": "not_found", "message": "Action with id 'nope' not found"}
     assert isinstance(failure(out(body, 1), "action run"), ActionNotFound)
-    assert isinstance(failure(CliResult(1, "", "Error: Action with id 'nope' not found"), "action get"), ActionNotFound)
+    assert isinstance(
+        failure(CliResult(1, "", "Error: Action with id 'nope' not found"), "action get"), ActionNotFound
+    )
 
 
 def test_an_unknown_connection_is_invalid_input_naming_connection_id() -> None:
@@ -335,7 +361,9 @@ def test_an_unknown_connection_is_invalid_input_naming_connection_id() -> None:
     ("headers", "expected"),
     [({"Retry-After": "12"}, 12), ({"RateLimit-Reset": "30"}, 30), ({}, None)],
 )
-def test_a_rate_limit_error_carries_retry_after_from_headers(headers: dict[str, str], expected: float | None) -> None:
+def test_a_rate_limit_error_carries_retry_after_from_headers(
+    headers: dict[str, str], expected: float | None
+) -> None:
     body = {
         "type": "connection",
         "key": "rate_limit_exceeded",
@@ -391,7 +419,10 @@ def test_a_huge_upstream_body_is_shortened() -> None:
 
 
 def test_a_validation_error_is_invalid_input() -> None:
-    body = {"type": "bad_request", "message": 'Must be a valid URL or domain (e.g. "https://slack.com" or "slack.com")'}
+    body = {
+        "type": "bad_request",
+        "message": 'Must be a valid URL or domain (e.g. "https://slack.com" or "slack.com")',
+    }
     error = failure(out(body, 1), "connection ensure")
     assert isinstance(error, InvalidInput) and "valid URL" in error.message
 
@@ -400,7 +431,11 @@ def test_a_connection_that_is_not_ready_carries_link_and_instructions() -> None:
     body = {
         "type": "connection",
         "message": "Connection con_123 is not ready: the user must act first",
-        "data": {"connectionId": "con_123", "state": "CLIENT_ACTION_REQUIRED", "clientAction": NEEDS_USER["clientAction"]},
+        "data": {
+            "connectionId": "con_123",
+            "state": "CLIENT_ACTION_REQUIRED",
+            "clientAction": NEEDS_USER["clientAction"],
+        },
     }
     error = failure(out(body, 1), "request")
     assert isinstance(error, ConnectionNotReady)
@@ -456,7 +491,9 @@ def test_an_error_body_on_exit_zero_is_still_a_failure() -> None:
 
 
 def test_a_payload_with_a_message_on_exit_zero_is_not_an_error() -> None:
-    raise_for_failure(out({"type": "list-data-records", "message": "hello", "output": 1}), command="action run")
+    raise_for_failure(
+        out({"type": "list-data-records", "message": "hello", "output": 1}), command="action run"
+    )
     raise_for_failure(out(READY), command="connection get")
 
 
@@ -483,3 +520,20 @@ def test_error_bodies_are_found_in_both_shapes_and_not_in_payloads() -> None:
     assert find_error_body({"error": {"type": "internal", "message": "m"}}).type == "internal"
     assert find_error_body(READY) is None
     assert find_error_body({"message": "just a message"}) is None
+
+
+def test_a_validation_message_in_text_is_invalid_input_naming_the_field() -> None:
+    error = failure(
+        CliResult(1, "", "Error: Invalid input: input.items[0].max_results must be an integer"), "action run"
+    )
+    assert isinstance(error, InvalidInput) and error.details["field"] == "input.items[0].max_results"
+    error = failure(
+        CliResult(1, "", 'Error: Must be a valid URL or domain (e.g. "slack.com")'), "connection ensure"
+    )
+    assert isinstance(error, InvalidInput) and "field" not in error.details
+
+
+def test_a_validation_error_body_names_its_field() -> None:
+    body = {"type": "bad_request", "message": "Invalid input", "data": {"field": "input.max_results"}}
+    error = failure(out(body, 1), "action run")
+    assert isinstance(error, InvalidInput) and error.details["field"] == "input.max_results"

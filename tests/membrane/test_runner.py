@@ -47,7 +47,9 @@ def anyio_backend() -> str:
 
 
 def python_runner(code: str, *, env: dict[str, str] | None = None, **options: int) -> SubprocessRunner:
-    return SubprocessRunner([*PYTHON, code], env=env, max_concurrency=options.pop("max_concurrency", 4), **options)
+    return SubprocessRunner(
+        [*PYTHON, code], env=env, max_concurrency=options.pop("max_concurrency", 4), **options
+    )
 
 
 def is_running(pid: int) -> bool:
@@ -118,7 +120,9 @@ async def test_the_child_gets_exactly_the_given_environment() -> None:
 
 
 async def test_undecodable_bytes_are_replaced_not_fatal() -> None:
-    result = await python_runner("import sys; sys.stdout.buffer.write(b'ok \\xff\\xfe')").run([], timeout_s=30)
+    result = await python_runner("import sys; sys.stdout.buffer.write(b'ok \\xff\\xfe')").run(
+        [], timeout_s=30
+    )
     assert result.stdout == "ok \ufffd\ufffd"
 
 
@@ -132,7 +136,9 @@ async def test_big_output_on_both_streams_does_not_deadlock() -> None:
 # --- the child never outlives a failed call ----------------------------------------------
 
 
-async def test_a_timeout_kills_the_child_and_its_children_and_raises_operation_timeout(tmp_path: Path) -> None:
+async def test_a_timeout_kills_the_child_and_its_children_and_raises_operation_timeout(
+    tmp_path: Path,
+) -> None:
     fifo = Fifo(tmp_path / "alive")
     errors: list[BaseException] = []
 
@@ -172,10 +178,15 @@ async def test_cancelling_the_call_kills_the_child(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("stream", ["stdout", "stderr"])
-async def test_endless_output_is_cut_off_as_cli_failed_and_the_child_killed(tmp_path: Path, stream: str) -> None:
+async def test_endless_output_is_cut_off_as_cli_failed_and_the_child_killed(
+    tmp_path: Path, stream: str
+) -> None:
     pid_file = tmp_path / "pid"
     fd = 1 if stream == "stdout" else 2
-    code = f"import os, sys; open(sys.argv[1], 'w').write(str(os.getpid()))\nwhile True: os.write({fd}, b'x' * 65536)"
+    code = (
+        "import os, sys; open(sys.argv[1], 'w').write(str(os.getpid()))\n"
+        f"while True: os.write({fd}, b'x' * 65536)"
+    )
     with anyio.fail_after(60), pytest.raises(CliFailed) as caught:
         await python_runner(code, max_output_bytes=100_000).run([str(pid_file)], timeout_s=60)
     assert "too large" in caught.value.message

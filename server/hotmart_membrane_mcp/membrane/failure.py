@@ -16,7 +16,8 @@ exit. The mapping, first match wins:
       "membrane login"                             -> NotLoggedIn
     key not_found naming an action                 -> ActionNotFound
     key not_found naming a connection              -> InvalidInput (field "connection_id")
-    type bad_request (validation)                  -> InvalidInput
+    type bad_request (validation), or text such as
+      "invalid" / "must be" / "is required"        -> InvalidInput
     anything else non-zero                         -> CliFailed (exit code, stderr tail)
 
 A missing connection id is InvalidInput, not ConnectionNotReady: nothing is waiting for a
@@ -28,7 +29,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -45,20 +45,9 @@ from ..errors import (
     UpstreamError,
     shorten,
 )
+from .output import NOT_JSON, ErrorBody, find_error_body, load_json, unwrap_envelope
 from .runner import REDACTED, CliResult
 
-NOT_JSON: Any = type("NotJson", (), {"__repr__": lambda self: "NOT_JSON"})()
-# Keys that may sit next to "data" in an envelope. An object with any other key is a real
-# payload (a Membrane error body has type/message next to its own "data"), so it stays whole.
-ENVELOPE_META_KEYS = frozenset({"success", "ok", "meta"})
-# membrane-cli.md §3.6 ErrorType values: how an error body on exit 0 is told from a payload.
-MEMBRANE_ERROR_TYPES = frozenset(
-    {
-        "bad_request", "connection", "configuration", "dependency_error", "flow_run", "flow_instance_setup",
-        "concurrency", "internal", "action_run", "action_instance_setup", "unit_run", "custom_code",
-        "insufficient_credit", "openrouter_not_configured",
-    }
-)  # fmt: skip
 NOT_READY_KEYS = frozenset({"connection_is_defunct", "access_token_expired", "connection_disconnected"})
 CONNECTION_STATES = (
     "CLIENT_ACTION_REQUIRED",
@@ -75,75 +64,10 @@ _AUTH_TEXT = re.compile(
 _NOT_READY_TEXT = re.compile(
     r"\bis\s+not\s+ready\b|\bdisconnected\b|\bCLIENT_ACTION_REQUIRED\b", re.IGNORECASE
 )
+_VALIDATION_TEXT = re.compile(r"\binvalid\b|\bmust\s+be\b|\bis\s+required\b", re.IGNORECASE)
+_FIELD_IN_TEXT = re.compile(r"\b(input(?:\.[A-Za-z0-9_]+|\[\d+\])+)")
 _URL = re.compile(r"https://[^\s\"'<>`]+")
 _LOGIN_CODE_IN_TEXT = re.compile(r"(login\s+complete\s+)(?!<code>)[A-Za-z0-9][A-Za-z0-9-]*")
-
-
-def load_json(text: str) -> Any:
-    """Parse the JSON in ``text``, or return ``NOT_JSON``.
-
-    Tolerates lines of text before the JSON (a deprecation warning, a progress line): the
-    first line that starts with ``{`` or ``[`` and parses to the end of the output wins.
-    """
-    stripped = text.strip()
-    if not stripped:
-        return NOT_JSON
-    try:
-        return json.loads(stripped)
-    except ValueError:
-        pass
-    offset = 0
-    for line in stripped.splitlines(keepends=True):
-        if line.lstrip().startswith(("{", "[")):
-            try:
-                return json.loads(stripped[offset:])
-            except ValueError:
-                pass
-        offset += len(line)
-    return NOT_JSON
-
-
-def unwrap_envelope(value: Any) -> Any:
-    """Remove a ``{"data": X}`` envelope: only when every other key is envelope metadata."""
-    if isinstance(value, dict) and "data" in value and set(value) - {"data"} <= ENVELOPE_META_KEYS:
-        return value["data"]
-    return value
-
-
-@dataclass(frozen=True)
-class ErrorBody:
-    """A Membrane error as printed by the CLI, whichever of the known shapes it came in."""
-
-    type: str | None
-    key: str | None
-    message: str | None
-    data: Mapping[str, Any]
-
-
-def find_error_body(value: Any, *, strict: bool = False) -> ErrorBody | None:
-    """The error in a parsed output, or None.
-
-    ``strict`` (used on exit 0) only accepts a body whose ``type`` is a documented Membrane
-    ErrorType, so that a payload with a ``message`` field is never mistaken for an error.
-    """
-    value = unwrap_envelope(value)
-    if not isinstance(value, dict) or "id" in value:
-        return None
-    nested = value.get("error")
-    if isinstance(nested, dict) and not strict:
-        return find_error_body(nested) or find_error_body({k: v for k, v in value.items() if k != "error"})
-    type_ = _str(value.get("type"))
-    key = _str(value.get("key")) or _str(value.get("code"))
-    message = _str(value.get("message"))
-    data = value.get("data") if isinstance(value.get("data"), dict) else {}
-    if strict:
-        return ErrorBody(type_, key, message, data) if type_ in MEMBRANE_ERROR_TYPES and message else None
-    if message and (type_ or key):
-        return ErrorBody(type_, key, message, data)
-    error_text = _str(nested)
-    if error_text:  # {"error": "<code or text>", "message"?: "..."}
-        return ErrorBody(None, error_text if message else None, message or error_text, data)
-    return None
 
 
 def raise_for_failure(result: CliResult, *, command: str, secrets: Sequence[str] = ()) -> None:
@@ -228,8 +152,14 @@ def classify(
             field="connection_id",
             next_step="Call `ensure_connection` to get the id of the Hotmart connection, then retry with it.",
         )
+    if body is None and _VALIDATION_TEXT.search(text):
+        # Text-only errors carry no type; Membrane's validation messages read like these.
+        field = _FIELD_IN_TEXT.search(text)
+        return InvalidInput(message, field=field.group(1) if field else None)
     if type_ == "bad_request" and key != "access_denied":
-        return InvalidInput(message or "Membrane refused the request as invalid.")
+        return InvalidInput(
+            message or "Membrane refused the request as invalid.", field=_str(data.get("field"))
+        )
     return CliFailed(
         f"`membrane {command}` failed"
         + (f" with exit code {exit_code}" if exit_code else "")
@@ -272,7 +202,8 @@ def _connection_not_usable(
 
 
 def _not_ready(message: str, data: Mapping[str, Any], text: str) -> ConnectionNotReady:
-    action = data.get("clientAction") if isinstance(data.get("clientAction"), dict) else {}
+    raw_action = data.get("clientAction")
+    action: Mapping[str, Any] = raw_action if isinstance(raw_action, dict) else {}
     state = _str(data.get("state"))
     if state is None:
         state = next((name for name in CONNECTION_STATES if name in text), None)
@@ -305,7 +236,8 @@ def _upstream_message(response: Any) -> str | None:
         for name in ("message", "error_description", "error"):
             if said := _str(response.get(name)):
                 return shorten(said, 300)
-    return shorten(response, 300) if _str(response) else None
+    text = _str(response)
+    return shorten(text, 300) if text else None
 
 
 def _response_body(data: Mapping[str, Any], full: Mapping[str, Any], text: str) -> Any:

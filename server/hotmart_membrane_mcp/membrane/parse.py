@@ -4,8 +4,8 @@ Pure functions, no I/O. The CLI's output format is not documented (membrane-cli.
 exit codes, stderr and the ``--json`` envelope are UNKNOWN), so every reader accepts the
 variants §6.2 lists: the REST object as is or inside ``{"data": ...}``, lists as ``{items}`` or
 a bare array, errors as ``{type, key, message, data}`` or ``{error, message}``, JSON on stdout
-or text on stderr. ``raise_for_failure`` (errors.py family) lives in ``failure.py`` and is
-re-exported here.
+or text on stderr. JSON and envelope reading live in ``output.py``; ``raise_for_failure`` (the
+mapping to the errors.py family) in ``failure.py``; both are re-exported here.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ import re
 from typing import Any
 
 from ..errors import CliFailed, shorten
-from .failure import ENVELOPE_META_KEYS, NOT_JSON, classify, load_json, raise_for_failure, unwrap_envelope
+from .failure import classify, raise_for_failure
 from .models import Action, ActionRun, ClientAction, Connection, LoginStart, LoginStatus, ProxyResponse
+from .output import ENVELOPE_META_KEYS, NOT_JSON, load_json, unwrap_envelope
 from .runner import REDACTED, CliResult
 
 __all__ = [

@@ -207,7 +207,7 @@ def _kill(process: Process) -> None:
     # Even when the child itself has exited, a grandchild may still hold the pipes open.
     try:
         if sys.platform != "win32":
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)
         else:
             process.kill()
     except ProcessLookupError:
