@@ -12,16 +12,21 @@ import shutil
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Literal
 
 from .errors import InvalidInput
+from .hotmart.clip import MIN_BUDGET_CHARS
+from .hotmart.export import default_export_dir
 from .membrane.validate import CLIENT_NAME_PATTERN, ID_PATTERN, check_app_url
+from .safety.gate import WRITES_MODES, WritesMode
 
 Command = Literal["serve", "demo", "help"]
 
 DEFAULT_APP_URL = "https://hotmart.com/"
 DEFAULT_TIMEOUT_S = 60.0
 DEFAULT_MAX_CONCURRENCY = 4
+DEFAULT_MAX_RESULT_CHARS = 25_000
 NPX_FALLBACK = ("npx", "-y", "@membranehq/cli@latest")
 SANDBOX_COMMAND = (sys.executable, "-m", "hotmart_membrane_mcp.sandbox")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -36,6 +41,9 @@ KNOWN_VARIABLES = (
     "HOTMART_MCP_MAX_CONCURRENCY",
     "HOTMART_MCP_SANDBOX",
     "HOTMART_MCP_LOG_LEVEL",
+    "HOTMART_MCP_WRITES",
+    "HOTMART_MCP_MAX_RESULT_CHARS",
+    "HOTMART_MCP_EXPORT_DIR",
     "HOTMART_SANDBOX_DIR",
 )
 
@@ -76,6 +84,12 @@ class Settings:
     sandbox_dir: str | None = None
     log_level: str = "INFO"
     command: Command = "serve"
+    # Issue #4: how writes are gated (confirm = a human yes per write, allow, deny = read-only).
+    writes: WritesMode = "confirm"
+    # Issue #5: no tool result's JSON text is longer than this.
+    max_result_chars: int = DEFAULT_MAX_RESULT_CHARS
+    # Issue #5: where `save_to` exports are written; nothing outside it.
+    export_dir: str = field(default_factory=lambda: str(default_export_dir()))
     # The environment the Membrane CLI child gets (a snapshot of ours, plus the sandbox dir).
     child_env: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
@@ -116,6 +130,9 @@ class Settings:
             sandbox_dir=sandbox_dir,
             log_level=_parse_log_level(environ),
             command=command,
+            writes=_parse_writes(environ),
+            max_result_chars=_parse_max_result_chars(environ),
+            export_dir=_parse_export_dir(environ),
             child_env=child_env,
         )
 
@@ -215,3 +232,37 @@ def _parse_log_level(environ: Mapping[str, str]) -> str:
     if raw not in LOG_LEVELS:
         raise ConfigError("HOTMART_MCP_LOG_LEVEL", f"must be one of {', '.join(LOG_LEVELS)}, got {raw!r}")
     return raw
+
+
+def _parse_writes(environ: Mapping[str, str]) -> WritesMode:
+    raw = environ.get("HOTMART_MCP_WRITES", "").strip().lower()
+    if not raw:
+        return "confirm"
+    for mode in WRITES_MODES:
+        if raw == mode:
+            return mode
+    raise ConfigError("HOTMART_MCP_WRITES", f"must be one of {', '.join(WRITES_MODES)}, got {raw!r}")
+
+
+def _parse_max_result_chars(environ: Mapping[str, str]) -> int:
+    raw = environ.get("HOTMART_MCP_MAX_RESULT_CHARS", "").strip()
+    if not raw:
+        return DEFAULT_MAX_RESULT_CHARS
+    if not raw.isdigit() or not MIN_BUDGET_CHARS <= int(raw) <= 10_000_000:
+        raise ConfigError(
+            "HOTMART_MCP_MAX_RESULT_CHARS",
+            f"must be a whole number of characters from {MIN_BUDGET_CHARS} to 10000000, got {raw!r}",
+        )
+    return int(raw)
+
+
+def _parse_export_dir(environ: Mapping[str, str]) -> str:
+    raw = environ.get("HOTMART_MCP_EXPORT_DIR", "").strip()
+    if not raw:
+        return str(default_export_dir(environ))
+    path = Path(raw).expanduser()
+    if not path.is_absolute():
+        raise ConfigError("HOTMART_MCP_EXPORT_DIR", f"must be an absolute directory path, got {raw!r}")
+    if path.exists() and not path.is_dir():
+        raise ConfigError("HOTMART_MCP_EXPORT_DIR", f"exists and is not a directory: {raw!r}")
+    return str(path)
