@@ -5,31 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hotmart_calls import get
 
-from hotmart_membrane_mcp.sandbox.hotmart import HotmartApi, HotmartResponse, load_dataset
-from hotmart_membrane_mcp.sandbox.store import StateStore
+from hotmart_membrane_mcp.sandbox.hotmart import HotmartApi
 
-NOW_MS = 1_780_000_000_000
 CLUB = "sandbox-academy"
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> StateStore:
-    return StateStore(tmp_path_factory.mktemp("hotmart-catalog"))
-
-
-@pytest.fixture(scope="module")
-def api(store: StateStore) -> HotmartApi:
-    return HotmartApi(store, seed=7, now_ms=NOW_MS)
-
-
-@pytest.fixture(scope="module")
-def data(store: StateStore) -> Any:
-    return load_dataset(store, seed=7, now_ms=NOW_MS)
-
-
-def get(api: HotmartApi, path: str, **query: Any) -> HotmartResponse:
-    return api.handle("GET", path, {name: [str(value)] for name, value in query.items()})
 
 
 def product(data: Any, **wanted: Any) -> dict[str, Any]:

@@ -6,30 +6,12 @@ import base64
 from typing import Any
 
 import pytest
+from hotmart_calls import NOW_MS, get
 
-from hotmart_membrane_mcp.sandbox.hotmart import HotmartApi, HotmartResponse, load_dataset, sales_ground_truth
+from hotmart_membrane_mcp.sandbox.hotmart import HotmartApi, load_dataset, sales_ground_truth
 from hotmart_membrane_mcp.sandbox.store import StateStore
 
-NOW_MS = 1_780_000_000_000
 HISTORY = "/payments/api/v1/sales/history"
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> StateStore:
-    return StateStore(tmp_path_factory.mktemp("hotmart-paging"))
-
-
-@pytest.fixture(scope="module")
-def api(store: StateStore) -> HotmartApi:
-    return HotmartApi(store, seed=7, now_ms=NOW_MS)
-
-
-def get(api: HotmartApi, path: str, **query: Any) -> HotmartResponse:
-    return api.handle(
-        "GET",
-        path,
-        {name: value if isinstance(value, list) else [str(value)] for name, value in query.items()},
-    )
 
 
 def walk(api: HotmartApi, path: str, **query: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

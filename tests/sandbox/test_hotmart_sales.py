@@ -5,36 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hotmart_calls import NOW_MS, get
 
-from hotmart_membrane_mcp.sandbox.hotmart import HotmartApi, HotmartResponse, load_dataset, sales_ground_truth
-from hotmart_membrane_mcp.sandbox.store import StateStore
+from hotmart_membrane_mcp.sandbox.hotmart import HotmartApi, sales_ground_truth
 
-NOW_MS = 1_780_000_000_000
 DAY_MS = 86_400_000
 SALES = "/payments/api/v1/sales"
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> StateStore:
-    return StateStore(tmp_path_factory.mktemp("hotmart-sales"))
-
-
-@pytest.fixture(scope="module")
-def api(store: StateStore) -> HotmartApi:
-    return HotmartApi(store, seed=7, now_ms=NOW_MS)
-
-
-@pytest.fixture(scope="module")
-def data(store: StateStore) -> Any:
-    return load_dataset(store, seed=7, now_ms=NOW_MS)
-
-
-def get(api: HotmartApi, path: str, **query: Any) -> HotmartResponse:
-    return api.handle(
-        "GET",
-        path,
-        {name: value if isinstance(value, list) else [str(value)] for name, value in query.items()},
-    )
 
 
 def test_without_a_status_filter_only_approved_and_complete_sales_are_listed(

@@ -4,37 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
+from hotmart_calls import NOW_MS, get
 
-from hotmart_membrane_mcp.sandbox.hotmart import HotmartApi, HotmartResponse, load_dataset
-from hotmart_membrane_mcp.sandbox.store import StateStore
+from hotmart_membrane_mcp.sandbox.hotmart import HotmartApi
 
-NOW_MS = 1_780_000_000_000
 DAY_MS = 86_400_000
 SUBS = "/payments/api/v1/subscriptions"
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> StateStore:
-    return StateStore(tmp_path_factory.mktemp("hotmart-subscriptions"))
-
-
-@pytest.fixture(scope="module")
-def api(store: StateStore) -> HotmartApi:
-    return HotmartApi(store, seed=7, now_ms=NOW_MS)
-
-
-@pytest.fixture(scope="module")
-def data(store: StateStore) -> Any:
-    return load_dataset(store, seed=7, now_ms=NOW_MS)
-
-
-def get(api: HotmartApi, path: str, **query: Any) -> HotmartResponse:
-    return api.handle(
-        "GET",
-        path,
-        {name: value if isinstance(value, list) else [str(value)] for name, value in query.items()},
-    )
 
 
 def test_by_default_only_subscriptions_joined_in_the_last_30_days_are_listed(
