@@ -6,20 +6,14 @@ executable (``python -m hotmart_membrane_mcp.sandbox``); nothing is patched.
 
 from __future__ import annotations
 
-import os
-import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import anyio
 import pytest
 from mcp.server.mcpserver import MCPServer
 
-from hotmart_membrane_mcp.config import SANDBOX_COMMAND, Settings
-from hotmart_membrane_mcp.membrane import make_backend
-from hotmart_membrane_mcp.server import build_server
+from sandbox_harness import Sandbox
 
 ERAS = ("legacy", "auto")  # legacy = the 2025-11-25 handshake; auto lands on 2026-07-28
 
@@ -27,81 +21,6 @@ ERAS = ("legacy", "auto")  # legacy = the 2025-11-25 handshake; auto lands on 20
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
-
-
-@dataclass
-class Sandbox:
-    """One test's simulator: a private state dir plus the HOTMART_SANDBOX_* switches to use.
-
-    ``server()`` builds the MCP server with the CLI backend whose command is the simulator, so
-    each tool call spawns ``python -m hotmart_membrane_mcp.sandbox`` against this state dir.
-    Set switches (``sandbox.variables["HOTMART_SANDBOX_SCENARIO"] = "connect"`` or
-    ``server(scenario="connect")``) before building the server; ``run(...)`` plays the human or
-    inspects state with the simulator's own commands (``sandbox approve <id>``, ``sandbox
-    login-code``) using the same state dir.
-    """
-
-    dir: Path
-    variables: dict[str, str] = field(default_factory=dict)
-
-    def env(self, **switches: str) -> dict[str, str]:
-        """The environment of a simulator process: ours without stray sandbox switches, plus this test's."""
-        base = {
-            key: value
-            for key, value in os.environ.items()
-            if not key.startswith(("HOTMART_SANDBOX_", "HOTMART_MCP_"))
-        }
-        return {**base, "HOTMART_SANDBOX_DIR": str(self.dir), **self.variables, **switches}
-
-    def settings(self, **overrides: Any) -> Settings:
-        """Server settings pointing the Membrane command at the simulator."""
-        values: dict[str, Any] = {
-            "membrane_command": SANDBOX_COMMAND,
-            "sandbox": True,
-            "sandbox_dir": str(self.dir),
-        }
-        values.update(overrides)
-        return Settings(**values)
-
-    def server(
-        self,
-        *,
-        scenario: str | None = None,
-        timeout_s: float = 20.0,
-        clock: Callable[[], float] = time.monotonic,
-        command: tuple[str, ...] = SANDBOX_COMMAND,
-        **settings: Any,
-    ) -> MCPServer[Any]:
-        """The MCP server over the simulator (``scenario`` sets HOTMART_SANDBOX_SCENARIO first)."""
-        if scenario is not None:
-            self.variables["HOTMART_SANDBOX_SCENARIO"] = scenario
-        backend = make_backend(command, env=self.env(), timeout_s=timeout_s, max_concurrency=4)
-        return build_server(self.settings(timeout_s=timeout_s, **settings), backend, clock=clock)
-
-    async def run(self, *args: str, **switches: str) -> str:
-        """Run a simulator command against this state dir; return its stdout (exit != 0 fails the test)."""
-        result = await anyio.run_process(
-            [*SANDBOX_COMMAND, *args], env=self.env(**switches), check=False, stdin=None
-        )
-        stdout = result.stdout.decode()
-        assert result.returncode == 0, f"sandbox {args} failed: {result.stderr.decode()}{stdout}"
-        return stdout
-
-    def live_processes(self) -> list[int]:
-        """Pids of simulator processes still running against this state dir (Linux /proc)."""
-        marker = f"HOTMART_SANDBOX_DIR={self.dir}".encode()
-        pids = []
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit() or int(entry.name) == os.getpid():
-                continue
-            try:
-                environ = (entry / "environ").read_bytes()
-                cmdline = (entry / "cmdline").read_bytes()
-            except OSError:
-                continue
-            if marker in environ.split(b"\0") and b"hotmart_membrane_mcp.sandbox" in cmdline:
-                pids.append(int(entry.name))
-        return pids
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from mcp import Client
 from mcp.server.mcpserver import MCPServer
 
-from conftest import Sandbox
+from sandbox_harness import Sandbox
 from tool_calls import call_error, call_ok
 
 pytestmark = pytest.mark.anyio

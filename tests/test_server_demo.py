@@ -9,8 +9,8 @@ import sys
 import pytest
 from mcp import Client
 
-from conftest import Sandbox
 from hotmart_membrane_mcp.demo import DemoFailed, Stepper
+from sandbox_harness import Sandbox
 
 
 def test_the_demo_walks_login_connection_search_run_and_proxy_and_exits_0() -> None:

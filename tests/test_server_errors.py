@@ -10,7 +10,8 @@ import pytest
 from mcp import Client
 from mcp.types import Implementation
 
-from conftest import Sandbox
+from hotmart_membrane_mcp.tools import TOOL_NAMES
+from sandbox_harness import Sandbox
 from tool_calls import call_error, call_ok, wait_until
 
 pytestmark = pytest.mark.anyio
@@ -50,7 +51,7 @@ async def test_cancelling_a_slow_call_kills_its_child_and_the_session_stays_usab
         await wait_until(lambda: not sandbox.live_processes())
         tools = await client.list_tools()
 
-    assert len(tools.tools) == 5
+    assert len(tools.tools) == len(TOOL_NAMES)
 
 
 async def test_an_unexpected_cli_failure_is_cli_failed_with_the_exit_code(sandbox: Sandbox) -> None:

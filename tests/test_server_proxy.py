@@ -7,7 +7,7 @@ import json
 import pytest
 from mcp import Client
 
-from conftest import Sandbox
+from sandbox_harness import Sandbox
 from tool_calls import call_error, call_ok
 
 pytestmark = pytest.mark.anyio
@@ -24,7 +24,10 @@ async def test_get_returns_hotmarts_parsed_body(sandbox: Sandbox, era: str) -> N
     # membrane-cli.md §2.11: the CLI's request output is UNKNOWN; in body mode the status is not printed.
     assert result["http_status"] is None
     assert len(result["body"]["items"]) == 3
-    assert "page_info" in result["body"]
+    # Hotmart's page_info is replaced by the paging fields, with our own continuation token.
+    assert "page_info" not in result["body"]
+    assert result["pages_fetched"] == 1 and result["truncated"] is False
+    assert result["next_page_token"].startswith("hmcp1.") and result["total_items"] > 3
 
 
 async def test_full_output_mode_reports_the_http_status(sandbox: Sandbox) -> None:
@@ -62,7 +65,8 @@ async def test_query_lists_repeat_the_parameter_and_path_params_fill_the_templat
 
 
 async def test_post_creates_a_coupon_with_a_json_body(sandbox: Sandbox) -> None:
-    async with Client(sandbox.server()) as client:
+    # allow mode: this test is about the body reaching Hotmart; confirmation is tested in test_server_safety*.
+    async with Client(sandbox.server(writes="allow")) as client:
         products = await call_ok(client, "proxy_request", {"path": "/products/api/v1/products"})
         product_id = products["body"]["items"][0]["id"]
         await call_ok(

@@ -8,7 +8,8 @@ import anyio
 import pytest
 from mcp import Client, StdioServerParameters
 
-from conftest import Sandbox
+from hotmart_membrane_mcp.tools import TOOL_NAMES
+from sandbox_harness import Sandbox
 from tool_calls import call_ok, wait_until
 
 pytestmark = pytest.mark.anyio
@@ -36,7 +37,14 @@ async def test_a_stdio_session_walks_every_read_tool(sandbox: Sandbox, era: str)
             client, "proxy_request", {"path": "/payments/api/v1/sales/history", "query": {"max_results": 3}}
         )
 
-    assert names == {"ensure_connection", "login", "search_actions", "run_action", "proxy_request"}
+    assert names == {
+        "ensure_connection",
+        "login",
+        "search_actions",
+        "run_action",
+        "proxy_request",
+        "sales_summary",
+    }
     assert "ensure_connection" in instructions
     assert connection["ready"] is True
     assert run["status"] == "ok"
@@ -65,4 +73,4 @@ async def test_cancelling_a_call_over_stdio_kills_the_cli_child(sandbox: Sandbox
         await wait_until(lambda: not sandbox.live_processes())
         tools = await client.list_tools()
 
-    assert len(tools.tools) == 5
+    assert len(tools.tools) == len(TOOL_NAMES)

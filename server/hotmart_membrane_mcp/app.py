@@ -63,4 +63,14 @@ def serve(settings: Settings) -> None:
     logger.info(
         "hotmart-membrane-mcp serving on stdio, %s, Membrane command %s", mode, settings.membrane_command[0]
     )
+    warn_if_writes_run_unasked(settings)
     anyio.run(server.run_stdio_async)
+
+
+def warn_if_writes_run_unasked(settings: Settings) -> None:
+    """In allow mode, say once at start that nobody will be asked before a write (issue #4)."""
+    if settings.writes == "allow":
+        logger.warning(
+            "HOTMART_MCP_WRITES=allow: writes to Hotmart (refunds, cancellations, coupons) run without "
+            "asking the user; use this only for trusted automations."
+        )

@@ -281,3 +281,20 @@ def test_fit_to_budget_marks_lists_as_complete_or_cut_and_clips_other_results() 
     assert small_object == {"status": "ok", "output": {"name": "me"}}
     assert big_object["truncated"] is True and json_size(big_object) <= 5_000
     assert big_object["output"]["text"].endswith("…")
+
+
+def test_a_tools_own_advice_replaces_the_default_when_items_are_kept() -> None:
+    payload = {"actions": [sale(n, 300) for n in range(20)]}
+    hint = "Only {returned} actions fit: use a smaller limit."
+
+    result = fit_to_budget(payload, 2_000, items_key="actions", rest_hint=hint)
+    one_too_big = fit_to_budget({"actions": [sale(1, 5_000)]}, 2_000, items_key="actions", rest_hint=hint)
+
+    assert result["truncated"] is True and 0 < result["returned_items"] < 20
+    assert result["how_to_get_rest"] == f"Only {result['returned_items']} actions fit: use a smaller limit."
+    assert json_size(result) <= 2_000
+    # Nothing kept: the default advice about a single item larger than the budget still applies.
+    assert (
+        one_too_big["returned_items"] == 0
+        and "larger than the result budget" in one_too_big["how_to_get_rest"]
+    )

@@ -8,7 +8,14 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hotmart_membrane_mcp.hotmart.clip import MIN_BUDGET_CHARS, clip_payload, clip_value, json_size, to_json
+from hotmart_membrane_mcp.hotmart.clip import (
+    MIN_BUDGET_CHARS,
+    clip_payload,
+    clip_value,
+    json_size,
+    shrink_strings,
+    to_json,
+)
 
 texts = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=400)
 
@@ -88,3 +95,54 @@ def test_clip_payload_shortens_only_the_named_field_when_that_is_enough() -> Non
     assert result["truncated"] is True and metadata["original_chars"] == json_size(payload["output"])
     assert 0 < len(result["output"]["rows"]) < 200
     assert json_size(result) <= 5_000
+
+
+def same_shape_with_shortened_strings(shrunk: Any, original: Any) -> bool:
+    """True when ``shrunk`` has the keys, lengths and non-string values of ``original``."""
+    if isinstance(original, str):
+        return shrunk == original or (
+            isinstance(shrunk, str) and shrunk.endswith("…") and original.startswith(shrunk[:-1])
+        )
+    if isinstance(original, list):
+        return (
+            isinstance(shrunk, list)
+            and len(shrunk) == len(original)
+            and all(same_shape_with_shortened_strings(a, b) for a, b in zip(shrunk, original, strict=True))
+        )
+    if isinstance(original, dict):
+        return (
+            isinstance(shrunk, dict)
+            and list(shrunk) == list(original)
+            and all(same_shape_with_shortened_strings(shrunk[key], original[key]) for key in original)
+        )
+    return shrunk == original
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(value=json_values, max_chars=st.integers(0, 3_000))
+def test_shrink_strings_fits_by_shortening_strings_only(value: Any, max_chars: int) -> None:
+    shrunk, fits = shrink_strings(value, max_chars)
+
+    if not fits:
+        assert shrunk == value and json_size(value) > max_chars
+    else:
+        assert json_size(shrunk) <= max_chars
+        assert same_shape_with_shortened_strings(shrunk, value)
+        assert json.loads(to_json(shrunk)) == shrunk
+
+
+def test_shrink_strings_cuts_the_longest_strings_first_and_keeps_short_ones() -> None:
+    value = {"id": "HP1", "status": "APPROVED", "notes": ["n" * 5_000, "m" * 3_000], "price": 10.5}
+
+    shrunk, fits = shrink_strings(value, 500)
+
+    assert fits and shrunk["id"] == "HP1" and shrunk["status"] == "APPROVED" and shrunk["price"] == 10.5
+    assert all(note.endswith("…") for note in shrunk["notes"])
+    assert 400 < json_size(shrunk) <= 500
+
+
+def test_shrink_strings_gives_up_when_the_structure_alone_is_too_big() -> None:
+    numbers = {"numbers": list(range(1_000))}
+    assert shrink_strings(numbers, 1_000) == (numbers, False)
+    assert shrink_strings({"small": "x"}, 1_000) == ({"small": "x"}, True)
+    assert shrink_strings(None, 4) == (None, True)

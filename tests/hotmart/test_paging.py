@@ -10,7 +10,9 @@ import pytest
 
 from hotmart_membrane_mcp.errors import RateLimited, UpstreamError
 from hotmart_membrane_mcp.hotmart.budget import Cursor, render_within_budget
+from hotmart_membrane_mcp.hotmart.clip import json_size
 from hotmart_membrane_mcp.hotmart.paging import (
+    STOP_BUDGET,
     STOP_ERROR,
     STOP_MAX_ITEMS,
     STOP_MAX_PAGES,
@@ -133,6 +135,22 @@ async def test_max_items_stops_inside_a_page_and_the_resume_skips_exactly_what_w
         point = part.resume_point
 
     assert pieces == transactions(whole.items)
+
+
+async def test_a_character_limit_stops_after_the_page_that_crosses_it_and_resumes_at_the_next(
+    hotmart: SimulatedHotmart,
+) -> None:
+    request = history(YEAR_START, NOW_MS, 100)
+    whole = await fetch_all(hotmart.send, request, max_pages=100)
+    one_page_chars = sum(json_size(item) for item in whole.items[:100])
+
+    first = await fetch_all(hotmart.send, request, max_pages=100, stop_after_chars=one_page_chars + 1)
+    rest = await fetch_all(hotmart.send, request, max_pages=100, resume=first.resume_point)
+
+    assert first.stop_reason == STOP_BUDGET and not first.complete and first.pages_fetched == 2
+    assert len(first.items) == 200 and first.resume_point is not None and first.resume_point.skip == 0
+    assert transactions(first.items) + transactions(rest.items) == transactions(whole.items)
+    assert rest.complete
 
 
 async def test_budget_cuts_and_page_caps_chained_by_continuation_tokens_give_every_sale_once(

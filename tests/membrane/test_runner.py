@@ -20,6 +20,7 @@ import pytest
 
 from hotmart_membrane_mcp.errors import CliFailed, MembraneCliMissing, OperationTimeout
 from hotmart_membrane_mcp.membrane.runner import REDACTED, CliResult, SubprocessRunner, redact
+from tool_calls import wait_until
 
 pytestmark = pytest.mark.anyio
 
@@ -59,6 +60,16 @@ def is_running(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+
+
+async def grandchild_gone(pid: int) -> None:
+    """Wait (bounded) for a killed grandchild to be gone.
+
+    It is not our child, so nothing reaps it for us: the kernel closes its files (ending the FIFO)
+    a moment before its state turns to zombie. Without the process-group kill it would sleep for
+    120 s, far past this wait, so the test still fails when the kill is missing.
+    """
+    await wait_until(lambda: not is_running(pid), timeout_s=10)
 
 
 class Fifo:
@@ -158,7 +169,8 @@ async def test_a_timeout_kills_the_child_and_its_children_and_raises_operation_t
     finally:
         fifo.release()
     assert len(errors) == 1 and errors[0].details["timeout_s"] == 3
-    assert not is_running(child) and not is_running(grandchild)
+    assert not is_running(child)  # run() reaped it before returning
+    await grandchild_gone(grandchild)
 
 
 async def test_cancelling_the_call_kills_the_child(tmp_path: Path) -> None:
@@ -174,7 +186,7 @@ async def test_cancelling_the_call_kills_the_child(tmp_path: Path) -> None:
             await fifo.until_every_writer_exited()
     finally:
         fifo.release()
-    assert not is_running(grandchild)
+    await grandchild_gone(grandchild)
 
 
 @pytest.mark.parametrize("stream", ["stdout", "stderr"])

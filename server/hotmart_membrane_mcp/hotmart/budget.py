@@ -25,11 +25,13 @@ __all__ = [
     "CutInfo",
     "clip_payload",
     "clip_value",
-    "fit_to_budget",
     "find_items_path",
+    "fit_to_budget",
+    "items_at",
     "json_size",
     "render_within_budget",
     "to_json",
+    "with_items",
 ]
 
 _CUT_KEYS = ("truncated", "returned_items", "total_items", "next_page_token", "how_to_get_rest")
@@ -77,7 +79,8 @@ class CutInfo:
     chars: int
 
 
-def _get_path(payload: dict[str, Any], dotted: str) -> list[Any]:
+def items_at(payload: dict[str, Any], dotted: str) -> list[Any]:
+    """The list at the dotted path ``dotted`` of ``payload`` (KeyError / TypeError if there is none)."""
     value: Any = payload
     for part in dotted.split("."):
         value = value[part]
@@ -86,11 +89,11 @@ def _get_path(payload: dict[str, Any], dotted: str) -> list[Any]:
     return value
 
 
-def _with_items(payload: dict[str, Any], dotted: str, items: list[Any]) -> dict[str, Any]:
+def with_items(payload: dict[str, Any], dotted: str, items: list[Any]) -> dict[str, Any]:
     """A shallow copy of ``payload`` with the list at ``dotted`` replaced (the input is untouched)."""
     head, _, rest = dotted.partition(".")
     copy = dict(payload)
-    copy[head] = _with_items(payload[head], rest, items) if rest else items
+    copy[head] = with_items(payload[head], rest, items) if rest else items
     return copy
 
 
@@ -112,6 +115,14 @@ def _rest_hint(returned: int, token: str | None, single_item_too_big: bool) -> s
     )
 
 
+def _how_to_get_rest(returned: int, token: str | None, truncated: bool, rest_hint: str | None) -> str:
+    if not truncated:
+        return "More items exist: continue with resume_token=next_page_token (same request)."
+    if rest_hint and returned > 0:
+        return rest_hint.replace("{returned}", str(returned))
+    return _rest_hint(returned, token, single_item_too_big=returned == 0)
+
+
 def render_within_budget(
     payload: dict[str, Any],
     items_key: str,
@@ -119,34 +130,32 @@ def render_within_budget(
     *,
     cursor: Cursor | None = None,
     total_items: int | None = None,
+    rest_hint: str | None = None,
 ) -> tuple[dict[str, Any], CutInfo]:
     """Return ``payload`` with the list at ``items_key`` (dotted path) cut to fit ``max_chars``.
 
     The result gains top-level ``truncated``, ``returned_items``, ``total_items`` (None when
     unknown), ``next_page_token`` (our continuation token, or None when nothing follows) and,
-    when something is left out, ``how_to_get_rest``. The JSON of the result never exceeds
+    when something is left out, ``how_to_get_rest`` (``rest_hint`` replaces the default advice
+    when at least one item is kept; ``{returned}`` in it becomes that count). The JSON never exceeds
     ``max_chars`` as long as the rest of the payload fits; fields other than the list are
     never cut here (use :func:`clip_payload` for those).
     """
     if max_chars < MIN_BUDGET_CHARS:
         raise ValueError(f"max_chars must be at least {MIN_BUDGET_CHARS}")
-    items = _get_path(payload, items_key)
+    items = items_at(payload, items_key)
     if cursor is not None and sum(span.count for span in cursor.spans) != len(items):
         raise ValueError("the cursor spans do not describe the items")
 
     def render(count: int) -> dict[str, Any]:
         truncated = count < len(items)
         token = cursor.token_at(count) if cursor is not None else None
-        result = _with_items(payload, items_key, items[:count])
+        result = with_items(payload, items_key, items[:count])
         result.update(
             truncated=truncated, returned_items=count, total_items=total_items, next_page_token=token
         )
         if truncated or token:
-            result["how_to_get_rest"] = (
-                _rest_hint(count, token, single_item_too_big=count == 0)
-                if truncated
-                else "More items exist: continue with resume_token=next_page_token (same request)."
-            )
+            result["how_to_get_rest"] = _how_to_get_rest(count, token, truncated, rest_hint)
         return result
 
     # Size of a candidate = the payload with an empty list + the items + the commas between
@@ -157,7 +166,7 @@ def render_within_budget(
         prefix.append(prefix[-1] + size)
 
     def size_of(count: int) -> int:
-        shell = json_size(_with_items(render(count), items_key, []))
+        shell = json_size(with_items(render(count), items_key, []))
         return shell + prefix[count] + max(count - 1, 0)
 
     if size_of(len(items)) <= max_chars:
@@ -214,16 +223,20 @@ def fit_to_budget(
     items_key: str | None = None,
     cursor: Cursor | None = None,
     total_items: int | None = None,
+    rest_hint: str | None = None,
 ) -> dict[str, Any]:
     """The one call every tool makes on its result before returning it.
 
     A payload with a list of items (``items_key``, or found by :func:`find_items_path`) is cut
     between items with :func:`render_within_budget`, so it always says ``truncated``; anything
     else is returned as is when it fits and shortened by :func:`clip_payload` when it does not.
+    ``rest_hint`` is the tool's own advice for a cut list (see :func:`render_within_budget`).
     """
     path = items_key or find_items_path(payload)
     if path is not None:
-        result, _ = render_within_budget(payload, path, max_chars, cursor=cursor, total_items=total_items)
+        result, _ = render_within_budget(
+            payload, path, max_chars, cursor=cursor, total_items=total_items, rest_hint=rest_hint
+        )
         return result
     result, _ = clip_payload(payload, max_chars)
     return result

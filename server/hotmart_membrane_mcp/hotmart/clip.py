@@ -96,14 +96,16 @@ def _clip_entries(entries: Sequence[tuple[Any, Any]], budget: int, *, as_list: b
 
 
 def clip_payload(
-    payload: dict[str, Any], max_chars: int, key: str | None = None
+    payload: dict[str, Any], max_chars: int, key: str | None = None, *, how_to_get_rest: str | None = None
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Shorten ``payload`` so its JSON, with cut metadata, fits ``max_chars``.
 
     For results that are not lists of items (an action's output, a raw body). With ``key``,
     only ``payload[key]`` is shortened when that is enough; otherwise the payload keeps its
     first entries. A cut payload gains ``truncated: true``, ``original_chars`` and
-    ``how_to_get_rest``; an uncut one is returned unchanged with metadata ``{truncated: False}``.
+    ``how_to_get_rest`` (``how_to_get_rest`` replaces the default advice, which names
+    proxy_request's `fields` and `save_to`); an uncut one is returned unchanged with metadata
+    ``{truncated: False}``.
     """
     if max_chars < MIN_BUDGET_CHARS:
         raise ValueError(f"max_chars must be at least {MIN_BUDGET_CHARS}")
@@ -113,7 +115,8 @@ def clip_payload(
     metadata = {
         "truncated": True,
         "original_chars": json_size(payload[key] if key is not None else payload),
-        "how_to_get_rest": (
+        "how_to_get_rest": how_to_get_rest
+        or (
             f"{what} was shortened to fit the result budget (strings end with '…', lists and objects keep "
             "their first entries): ask for less (filters, `fields`) or use `save_to` for the full data."
         ),
@@ -127,3 +130,46 @@ def clip_payload(
                 return result, metadata
     # Metadata first, so it survives whatever else has to go.
     return _clip({**metadata, **payload, **metadata}, max_chars), metadata
+
+
+def shrink_strings(value: Any, max_chars: int) -> tuple[Any, bool]:
+    """``value`` with its longest strings shortened (ending with "…") so its JSON fits ``max_chars``.
+
+    Keys, list lengths, numbers and nesting stay as they are, so a value shortened this way still
+    matches the schema it was built for (unlike :func:`clip_value`, which drops entries). Every
+    string longer than one common limit is cut to it, the largest limit that fits. Returns
+    ``(value, True)`` when it fits, and ``(value unchanged, False)`` when it cannot fit even with
+    every string reduced to "…".
+    """
+    if json_size(value) <= max_chars:
+        return value, True
+    if json_size(_cap_strings(value, 0)) > max_chars:
+        return value, False
+    low, high = 0, _longest_string(value)  # invariant: limit `low` fits
+    while low < high:
+        middle = (low + high + 1) // 2
+        if json_size(_cap_strings(value, middle)) <= max_chars:
+            low = middle
+        else:
+            high = middle - 1
+    return _cap_strings(value, low), True
+
+
+def _cap_strings(value: Any, limit: int) -> Any:
+    if isinstance(value, str):
+        return value if len(value) <= limit else value[:limit] + _CLIP_MARK
+    if isinstance(value, list):
+        return [_cap_strings(item, limit) for item in value]
+    if isinstance(value, dict):
+        return {key: _cap_strings(item, limit) for key, item in value.items()}
+    return value
+
+
+def _longest_string(value: Any) -> int:
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, list):
+        return max((_longest_string(item) for item in value), default=0)
+    if isinstance(value, dict):
+        return max((_longest_string(item) for item in value.values()), default=0)
+    return 0

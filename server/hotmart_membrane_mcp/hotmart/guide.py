@@ -94,14 +94,20 @@ def catalogue_markdown() -> str:
 
 
 SERVER_INSTRUCTIONS = f"""\
-Hotmart (sales, subscriptions, members area, products, coupons, event tickets) through Membrane.
-Workflow: call `ensure_connection` first (if it returns a link, the user must open it); then
-`search_actions` with what you want to do and `run_action` with the action id it returns. Use
-`proxy_request` for anything no action covers; the endpoint list is the resource {CATALOGUE_URI}.
-Dates may be ISO (2026-03-01 = midnight UTC, or with a zone); sales history hides non-approved
-sales unless transaction_status is given; for revenue use `sales_summary`, not /sales/summary.
-Results have a size budget: when `truncated` is true, continue with `next_page_token`, narrow with
-`fields`, or write everything to a file with `save_to`. Refunds and cancellations cannot be undone.
+Hotmart (sales, subscriptions, members area, products, coupons, event tickets) through Membrane, which \
+holds the credentials: you never see or need an API key.
+1. Call `ensure_connection` first; if it is not ready, do what its next_step says (usually: show the user \
+a sign-in link, then call it again). On error_type not_logged_in, call `login` and follow its next_step.
+2. Call `search_actions` with the task in plain words, then `run_action` with an action id and an input \
+that matches its input_schema.
+3. Use `proxy_request` for anything no action covers; the endpoint list is the resource {CATALOGUE_URI}. \
+For revenue use `sales_summary`, not /sales/summary (which totals commissions).
+Dates may be ISO (2026-03-01 = midnight UTC, or with a zone). Sales history hides non-approved sales unless \
+transaction_status is given.
+Results have a size budget: when `truncated` is true, pass `next_page_token` back as resume_token, narrow \
+with `fields`, or write everything to a file with `save_to`.
+Every error is JSON with error_type, message and next_step: follow next_step. Never change data in Hotmart \
+(refunds, cancellations, coupons) unless the user asked for it; refunds and cancellations cannot be undone.
 """
 
 

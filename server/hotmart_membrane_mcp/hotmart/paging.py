@@ -18,6 +18,7 @@ import anyio
 
 from ..errors import HotmartMcpError, InvalidInput, RateLimited
 from ..membrane.models import ProxyRequest, ProxyResponse
+from .clip import json_size
 from .resume import PageSpan, ResumePoint
 
 logger = logging.getLogger(__name__)
@@ -35,6 +36,7 @@ _MAX_ATTEMPTS_PER_PAGE = 6
 STOP_COMPLETE = "complete"
 STOP_MAX_PAGES = "max_pages"
 STOP_MAX_ITEMS = "max_items"
+STOP_BUDGET = "budget"
 STOP_RATE_LIMITED = "rate_limited"
 STOP_ERROR = "error"
 STOP_NO_PAGE_INFO = "no_page_info"
@@ -57,6 +59,7 @@ class PagedResult:
     error: dict[str, Any] | None = None  # payload() of the error that stopped the walk
     select_dropped: bool = False  # Hotmart refused our `select`; pages were fetched without it
     started_at_beginning: bool = True
+    http_status: int | None = None  # of the last page, when the backend reports it
 
     @property
     def known_total(self) -> int | None:
@@ -149,15 +152,19 @@ async def fetch_all(
     sleep: Sleep = anyio.sleep,
     max_rate_limit_wait_s: float = 30,
     resume: ResumePoint | None = None,
+    stop_after_chars: int | None = None,
 ) -> PagedResult:
     """Fetch pages of ``request`` until the last one, ``max_pages`` or ``max_items``.
 
     ``resume`` (from a continuation token) replaces the request's ``page_token`` and drops the
     first ``resume.skip`` items of that page. An error on the first page is raised; on a later
     page the walk stops with ``complete=False`` and keeps the items so far.
+    ``stop_after_chars``: stop once the items read so far are that much JSON (the result
+    budget): the caller can only return that many, so reading more pages would be wasted.
     """
     if max_pages < 1 or (max_items is not None and max_items < 1):
         raise ValueError("max_pages and max_items must be at least 1")
+    items_chars = 0
     start = resume or ResumePoint(dict(request.query).get("page_token"), 0)
     result = PagedResult(
         items=[],
@@ -213,6 +220,7 @@ async def fetch_all(
                 return stop(STOP_NO_PAGE_INFO, explanation, ResumePoint(token, skip))
             page_info = {}  # an empty answer to the first page: nothing matches (§2: empty 2xx bodies)
         result.pages_fetched += 1
+        result.http_status = response.status
         total = page_info.get("total_results")
         if result.total_results is None and isinstance(total, int):
             result.total_results = total
@@ -231,6 +239,10 @@ async def fetch_all(
             return result
         if max_items is not None and len(result.items) >= max_items:
             return stop(STOP_MAX_ITEMS, f"Stopped at max_items={max_items} items.", ResumePoint(next_token))
+        items_chars += sum(json_size(item) for item in page_items[:room])
+        if stop_after_chars is not None and items_chars > stop_after_chars:
+            explanation = "Stopped reading pages once the items read were more than the result can hold."
+            return stop(STOP_BUDGET, explanation, ResumePoint(next_token))
         if next_token in seen_tokens:
             explanation = (
                 "Hotmart returned a page token that was already used; stopped to avoid repeating items."

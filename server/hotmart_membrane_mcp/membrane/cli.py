@@ -16,19 +16,17 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..errors import InvalidInput, NotLoggedIn
+from ..safety.guards import check_api_path, check_body, check_headers, check_path_params, check_query
 from . import parse
 from .failure import raise_for_failure
 from .models import Action, ActionRun, Connection, LoginStart, LoginStatus, ProxyRequest, ProxyResponse
 from .runner import CliResult, CliRunner
 from .validate import (
-    check_api_path,
     check_app_url,
     check_client_name,
-    check_header,
     check_id,
     check_login_code,
-    check_method,
-    check_pair,
+    check_request_method,
     check_text,
 )
 
@@ -164,16 +162,13 @@ class CliBackend:
         output is UNKNOWN, so ``parse.parse_request_output`` reads both a bare body and a full
         ``{status, headers, body}``.
         """
+        # The tools ran the same guards already; checking again here keeps argv safe for any caller.
         args = [check_id(connection_id, "connection_id"), check_api_path(request.path)]
-        args.append(f"--method={check_method(request.method)}")
-        for name, value in request.headers:
-            header_name, header_value = check_header(name, value)
-            args.append(f"--header={header_name}: {header_value}")
-        for key, value in request.query:
-            args.append("--query={}={}".format(*check_pair(key, value, "query")))
-        for key, value in request.path_params:
-            args.append("--pathParam={}={}".format(*check_pair(key, value, "path_params")))
-        if request.body is not None:
+        args.append(f"--method={check_request_method(request.method)}")
+        args += [f"--header={name}: {value}" for name, value in check_headers(request.headers)]
+        args += [f"--query={key}={value}" for key, value in check_query(request.query)]
+        args += [f"--pathParam={key}={value}" for key, value in check_path_params(request.path_params)]
+        if check_body(request.body) is not None:
             # In `request`, --json is the body flag (§2.11), so there is no output --json here.
             args.append(f"--json={_to_json(request.body, 'body')}")
         result = await self._call(("request",), args, json_output=False, check_body=False)

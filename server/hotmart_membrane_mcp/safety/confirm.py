@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import secrets
 import threading
 import time
@@ -21,6 +22,10 @@ FINGERPRINT_VERSION = "hotmart-membrane-mcp/request/v1"
 DEFAULT_TTL_S = 600.0
 DEFAULT_MAX_PENDING = 1_000
 MAX_TOKEN_CHARS = 200
+# Tokens start with a fixed prefix so that none starts with "-" (token_urlsafe may): the
+# argument guards can then refuse every option-like value, confirm_token included.
+TOKEN_PREFIX = "ct_"
+TOKEN_PATTERN = re.compile(r"ct_[A-Za-z0-9_-]{16,190}")
 
 
 def request_fingerprint(
@@ -94,7 +99,7 @@ class ConfirmationStore:
 
     def issue(self, fingerprint: str) -> str:
         """A fresh token that authorises the request with this fingerprint, once, until the TTL."""
-        token = secrets.token_urlsafe(24)
+        token = TOKEN_PREFIX + secrets.token_urlsafe(24)
         with self._lock:
             now = self._clock()
             self._forget_expired(now)

@@ -10,14 +10,13 @@ positional, and each has a guard that keeps it from starting with "-":
 
     positional slot             guard
     connection id, action id    membrane/validate.check_id (starts with a letter or digit)
-    proxy path                  check_api_path here (starts with "/"), validate.check_api_path there
+    proxy path                  check_api_path (starts with "/")
 
 On top of that, every string that lands in argv and starts with "-" is refused here in every
 slot (method, header name and value, query and path-parameter keys and values), as defence in
-depth like the reference git MCP server, and bodies must be JSON objects or arrays. The
-boundary (membrane/validate.py) checks again when it builds argv; these guards are the
-stricter, tool-level layer that also knows the Hotmart API (no URLs, no dot segments, no
-credentials headers).
+depth like the reference git MCP server, and bodies must be JSON objects or arrays. This module
+is the one implementation of the HTTP-argument checks: the tools call it first, and the CLI
+boundary (membrane/cli.py) calls the same functions again when it builds argv.
 """
 
 from __future__ import annotations
@@ -30,6 +29,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from ..errors import InvalidInput
+from .confirm import TOKEN_PATTERN
 
 MAX_PATH_CHARS = 2_000
 MAX_PARAMS = 100
@@ -71,13 +71,22 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _PATH_CHARS = re.compile(r"^[A-Za-z0-9\-._~!$&'()*+,;=:@%/{}]*$")
 _SEGMENT_CHARS = re.compile(r"^[A-Za-z0-9\-._~!$&'()*+,;=:@%]+$")
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
-_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # RFC 7230 §3.2.6
+# A subset of RFC 7230 §3.2.6 tokens that every real header name fits; the rest of the token
+# alphabet ("%", ".", "'", "`", ...) only ever appears in probes.
+_HEADER_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,99}$")
 _SIMPLE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
 
 
 def refuse(field: str, problem: str, *, next_step: str | None = None) -> InvalidInput:
     """The ``InvalidInput`` for one field, with the field named in message and details."""
     return InvalidInput(f"`{field}` {problem}", next_step=next_step, field=field)
+
+
+def check_not_option(text: str, field: str) -> str:
+    """Refuse text that starts with ``-`` (after any spaces): in an argv it could pass for a flag."""
+    if text.lstrip().startswith("-"):
+        raise refuse(field, "starts with '-', which a command line would read as an option.")
+    return text
 
 
 def check_api_path(path: Any, *, field: str = "path") -> str:
@@ -93,7 +102,7 @@ def check_api_path(path: Any, *, field: str = "path") -> str:
     if len(text) > MAX_PATH_CHARS:
         raise refuse(field, f"is longer than {MAX_PATH_CHARS} characters.")
     _refuse_control_chars(text, field)
-    _refuse_option_like(text, field)
+    check_not_option(text, field)
     if "\\" in text:
         raise refuse(field, "contains a backslash.")
     if _SCHEME.match(text) or "://" in text:
@@ -141,8 +150,10 @@ def check_headers(headers: Any, *, field: str = "headers") -> tuple[tuple[str, s
     pairs = _pairs(headers, field, limit=MAX_HEADERS)
     checked: list[tuple[str, str]] = []
     for name, value in pairs:
-        if not isinstance(name, str) or not _TOKEN.match(name) or name.startswith("-"):
-            raise refuse(field, f"has an invalid header name {_show(name)} (RFC 7230 token expected).")
+        if not isinstance(name, str) or not _HEADER_NAME.match(name):
+            raise refuse(
+                field, f"has an invalid header name {_show(name)} (letters, digits and '-' expected)."
+            )
         slot = f"{field}.{name}"
         if name.lower() in REFUSED_HEADERS:
             raise refuse(
@@ -194,6 +205,24 @@ def check_action_input(input: Any, *, field: str = "input") -> dict[str, Any]:
     return input
 
 
+def check_confirm_token(token: Any, *, field: str = "confirm_token") -> str | None:
+    """Accept a ``confirm_token`` only in the shape the server issues (``None`` when absent).
+
+    A token of any other shape cannot be one of ours, so it is refused as a malformed argument
+    instead of being looked up.
+    """
+    if token is None:
+        return None
+    text = _require_str(token, field)
+    if not TOKEN_PATTERN.fullmatch(text):
+        raise refuse(
+            field,
+            "is not a token this server issued.",
+            next_step="Pass confirm_token exactly as a confirmation_required result gave it, or omit it.",
+        )
+    return text
+
+
 def _check_params(
     params: Any, field: str, check_value: Callable[[str, str, int], None]
 ) -> tuple[tuple[str, str], ...]:
@@ -218,7 +247,7 @@ def _check_text_value(text: str, field: str, limit: int) -> None:
     if len(text) > limit:
         raise refuse(field, f"is longer than {limit} characters.")
     _refuse_control_chars(text, field)
-    _refuse_option_like(text, field)
+    check_not_option(text, field)
 
 
 def _check_segment_value(text: str, field: str, limit: int) -> None:
@@ -301,11 +330,6 @@ def _require_str(value: Any, field: str) -> str:
 def _refuse_control_chars(text: str, field: str) -> None:
     if _CONTROL.search(text):
         raise refuse(field, "contains control characters (CR, LF, NUL or similar).")
-
-
-def _refuse_option_like(text: str, field: str) -> None:
-    if text.startswith("-"):
-        raise refuse(field, "starts with '-', which a command line would read as an option.")
 
 
 def _show(value: Any) -> str:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from mcp.server.mcpserver import MCPServer
 
-from . import actions, connection, proxy
+from . import actions, connection, proxy, summary
 from .state import ServerState
 
-TOOL_NAMES = ("ensure_connection", "login", "search_actions", "run_action", "proxy_request")
+TOOL_NAMES = ("ensure_connection", "login", "search_actions", "run_action", "proxy_request", "sales_summary")
 
 
 def register_all(server: MCPServer, state: ServerState) -> None:
@@ -19,6 +19,7 @@ def register_all(server: MCPServer, state: ServerState) -> None:
     connection.register(server, state)
     actions.register(server, state)
     proxy.register(server, state)
+    summary.register(server, state)
 
 
 __all__ = ["TOOL_NAMES", "ServerState", "register_all"]

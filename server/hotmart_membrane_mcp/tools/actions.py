@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from typing import Annotated, Any
 
-from mcp.server.mcpserver import MCPServer
-from mcp.types import CallToolResult, ToolAnnotations
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.types import CallToolResult, InputRequiredResult, ToolAnnotations
 from pydantic import Field
 
 from ..errors import HotmartMcpError
 from ..membrane.models import Action
 from ..membrane.validate import check_id
-from .guards import check_phrase
-from .input_check import check_action_input
+from ..safety import guards
+from ..safety.classify import WriteInfo, classify_action
+from ..safety.confirm import request_fingerprint
+from ..safety.gate import refuse_in_deny_mode
+from ..safety.summary import describe_write
+from .arguments import ConfirmTokenArg, ConnectionIdArg
+from .guards import check_optional_id, check_phrase
+from .input_check import check_action_input as check_input_schema
 from .models import ActionSummary, RunActionOutput, SearchActionsOutput
 from .resolution import resolve_connection_id
 from .results import failure, ok
 from .state import ServerState
+from .write_gate import hold_write, refund_amount, write_tool_annotations, writes_policy
 
+RUN_TOOL = "run_action"
 SEARCH_DESCRIPTION = (
     "Find Membrane actions for a task on Hotmart, described in plain words; call it before run_action to "
     "get an action id and the JSON Schema of its input. Results are ranked by relevance and cached for "
@@ -26,8 +36,8 @@ SEARCH_DESCRIPTION = (
 RUN_DESCRIPTION = (
     "Run one Membrane action on the Hotmart connection with the given input; use an id from "
     "search_actions. The input is checked against the action's input schema first, and an error names "
-    "the failing field. Actions can change data in Hotmart (refunds, cancellations, coupons): run those "
-    "only when the user asked for it."
+    "the failing field. An action is a write when its type creates, updates or deletes records, when its "
+    "key or name says it changes data (refund, cancel, ...), or when it cannot be classified as a read. "
 )
 
 IntentArg = Annotated[
@@ -42,14 +52,6 @@ IntentArg = Annotated[
 LimitArg = Annotated[int, Field(description="Maximum number of actions to return (1-50).", ge=1, le=50)]
 IncludeOutputSchemaArg = Annotated[
     bool, Field(description="Also return each action's output JSON Schema (longer answer).")
-]
-ConnectionIdArg = Annotated[
-    str | None,
-    Field(
-        description="Membrane connection id to use, e.g. '65f0c2a1b3d4e5f601234567'. Omit to use the "
-        "connection ensure_connection reported READY.",
-        max_length=128,
-    ),
 ]
 ActionIdArg = Annotated[
     str,
@@ -97,18 +99,27 @@ def register(server: MCPServer, state: ServerState) -> None:
             return failure(exc)
 
     async def run_action(
+        ctx: Context,
         action_id: ActionIdArg,
         input: ActionInputArg,
         connection_id: ConnectionIdArg = None,
-    ) -> Annotated[CallToolResult, RunActionOutput]:
+        confirm_token: ConfirmTokenArg = None,
+    ) -> Annotated[CallToolResult, RunActionOutput] | InputRequiredResult:
         try:
             action_id = check_id(action_id, "action_id")
-            connection = await resolve_connection_id(state, connection_id)
-            action = state.action_cache.get(action_id)
-            if action is None:
-                action = await state.backend.get_action(action_id)
-                state.remember_actions([action])
-            check_action_input(action.input_schema, input)
+            input = guards.check_action_input(input)
+            explicit_connection = check_optional_id(connection_id, "connection_id")
+            token = guards.check_confirm_token(confirm_token)
+            action = await _action(state, action_id)
+            info = classify_action(action, input)
+            if info.is_write:
+                refuse_in_deny_mode(state.settings.writes, info)
+            check_input_schema(action.input_schema, input)
+            connection = await resolve_connection_id(state, explicit_connection)
+            if info.is_write:
+                held = await confirm_write(ctx, state, action, input, info, connection, token)
+                if held is not None:
+                    return held
             run = await state.backend.run_action(action.id, connection, input)
             return ok(
                 RunActionOutput(
@@ -127,16 +138,64 @@ def register(server: MCPServer, state: ServerState) -> None:
             read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=True
         ),
     )
+    mode = state.settings.writes
     server.add_tool(
         run_action,
-        name="run_action",
+        name=RUN_TOOL,
         title="Run a Hotmart action",
-        description=RUN_DESCRIPTION,
-        # Issue #4 refines these per write mode; until then an action may write, so say so.
-        annotations=ToolAnnotations(
-            read_only_hint=False, destructive_hint=True, idempotent_hint=False, open_world_hint=True
-        ),
+        description=RUN_DESCRIPTION + writes_policy(mode, RUN_TOOL),
+        annotations=write_tool_annotations(mode),
     )
+
+
+async def _action(state: ServerState, action_id: str) -> Action:
+    """The action by id or key, from the cache search_actions filled or from Membrane."""
+    action = state.action_cache.get(action_id)
+    if action is None:
+        action = await state.backend.get_action(action_id)
+        state.remember_actions([action])
+    return action
+
+
+async def confirm_write(
+    ctx: Context,
+    state: ServerState,
+    action: Action,
+    input: dict[str, Any],
+    info: WriteInfo,
+    connection: str,
+    confirm_token: str | None,
+) -> CallToolResult | InputRequiredResult | None:
+    """``None`` when the action may run now, else the result to return instead (nothing was run).
+
+    In confirm mode the action is described (a refund with the sale's amount) and bound by its
+    fingerprint (action id, input, connection) to the human's answer.
+    """
+    refunded = _refunded_transaction(action, input)
+    amount = await refund_amount(state, connection, refunded)
+    return await hold_write(
+        ctx,
+        state,
+        tool=RUN_TOOL,
+        info=info,
+        summary=describe_write(info, tool=RUN_TOOL, action=action, input=input, amount=amount),
+        fingerprint=request_fingerprint(
+            tool=RUN_TOOL, connection_id=connection, action_id=action.id, input=input
+        ),
+        confirm_token=confirm_token,
+        held=lambda **fields: RunActionOutput(action_id=action.id, **fields),
+    )
+
+
+def _refunded_transaction(action: Action, input: Mapping[str, Any]) -> str | None:
+    """The transaction code when the action refunds a sale (by its key or name), else None."""
+    words = re.split(r"[^a-z0-9]+", f"{action.key or ''} {action.name or ''}".lower())
+    if not any(word.startswith("refund") for word in words):
+        return None
+    for name in ("transaction", "transaction_code"):
+        if isinstance(input.get(name), str):
+            return input[name]
+    return None
 
 
 def _summary(action: Action, include_output_schema: bool) -> ActionSummary:

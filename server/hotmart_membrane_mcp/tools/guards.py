@@ -1,26 +1,25 @@
 """Argument checks the tools apply before anything reaches the Membrane boundary.
 
-The boundary validates again (membrane/validate.py) because it builds the argv; these checks
-exist so that every user-supplied slot answers the same way to a value that looks like a
-command-line option, whichever backend is in use: ``invalid_input`` naming the field.
+The HTTP arguments and the option-like test live in ``safety/guards.py`` (one implementation,
+which the CLI boundary calls again when it builds argv); the argv-specific shapes (ids, URLs,
+codes) live in ``membrane/validate.py``. This module only combines them for the tools' free text
+and optional ids, so every user-supplied slot answers a hostile value the same way:
+``invalid_input`` naming the field, before anything is spawned.
 """
 
 from __future__ import annotations
 
-from ..errors import InvalidInput
-from ..membrane.validate import check_text
+from ..membrane.validate import check_id, check_text
+from ..safety.guards import check_not_option
 
-
-def check_not_option(value: str, field: str) -> str:
-    """Refuse a value that starts with ``-``: in an argv it could be read as a flag."""
-    if value.lstrip().startswith("-"):
-        raise InvalidInput(
-            f"{field} must not start with '-' (it could be taken for a command-line option).",
-            field=field,
-        )
-    return value
+__all__ = ["check_not_option", "check_optional_id", "check_phrase"]
 
 
 def check_phrase(value: str, field: str, *, max_chars: int) -> str:
     """A one-line free text (an intent, a name) that does not look like an option."""
     return check_not_option(check_text(value, field, max_chars=max_chars), field)
+
+
+def check_optional_id(value: str | None, field: str) -> str | None:
+    """A Membrane id argument the agent may omit (``None`` stays ``None``)."""
+    return None if value is None else check_id(value, field)

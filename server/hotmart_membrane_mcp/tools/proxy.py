@@ -1,29 +1,55 @@
-"""``proxy_request``: one raw call to the Hotmart API through Membrane's authenticated proxy."""
+"""``proxy_request``: the Hotmart API through Membrane's authenticated proxy.
+
+Safety first (every slot checked, writes classified and held for the user); then a GET goes
+through proxy_read (pages, fields, dates, save_to, result budget) and a write is sent once.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
-from mcp.server.mcpserver import MCPServer
-from mcp.types import CallToolResult, ToolAnnotations
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.types import CallToolResult, InputRequiredResult
 from pydantic import Field
 
 from ..errors import HotmartMcpError
+from ..hotmart.catalogue import find_endpoint, path_values
 from ..membrane.models import ProxyRequest
-from ..membrane.validate import check_api_path, check_header, check_pair
-from .guards import check_not_option
+from ..safety.classify import classify_proxy, fill_path
+from ..safety.confirm import request_fingerprint
+from ..safety.gate import refuse_in_deny_mode
+from ..safety.guards import (
+    check_api_path,
+    check_body,
+    check_confirm_token,
+    check_headers,
+    check_method,
+    check_path_params,
+    check_query,
+)
+from ..safety.summary import describe_write
+from .arguments import ConfirmTokenArg, ConnectionIdArg
+from .guards import check_optional_id
 from .models import ProxyRequestOutput
+from .proxy_read import DEFAULT_MAX_PAGES, MAX_PAGES_LIMIT, read, read_options
 from .resolution import resolve_connection_id
-from .results import failure, ok
+from .results import failure, ok, ok_data
 from .state import ServerState
+from .write_gate import hold_write, refund_amount, write_tool_annotations, writes_policy
 
+TOOL = "proxy_request"
 PROXY_DESCRIPTION = (
     "Send one request to the Hotmart API (https://developers.hotmart.com) through Membrane, which adds "
     "the credentials; use it when no action from search_actions fits. Give the API path, e.g. "
-    "/payments/api/v1/sales/history, with query parameters in `query`. Returns Hotmart's status (when "
-    "known) and parsed body; an error status comes back as an upstream_error. POST, PUT, PATCH and DELETE "
-    "change data in Hotmart: use them only when the user asked for it."
+    "/payments/api/v1/sales/history, with query parameters in `query` (endpoints: resource "
+    "hotmart://api/catalogue). Returns Hotmart's status (when known) and parsed body; an error status comes "
+    "back as an upstream_error. Reads (GET) of lists: one page, or every page with all_pages (progress is "
+    "reported per page); the result is cut between items to fit the size budget and then says "
+    "truncated=true with a next_page_token to pass back as resume_token; `fields` returns only some "
+    "attributes; `save_to` writes everything to a file instead. Date parameters accept ISO dates. "
+    "Read `warnings`. GET only reads; POST, PUT, PATCH and DELETE are writes (refunds, cancellations, "
+    "coupons), sent once as given. "
 )
 
 QueryValue = str | int | float | bool | list[str | int | float | bool]
@@ -45,7 +71,8 @@ QueryArg = Annotated[
     Field(
         default_factory=dict,
         description='Query parameters, e.g. {"max_results": 10, "transaction_status": "APPROVED"}; '
-        "a list repeats the parameter. Hotmart dates are epoch milliseconds.",
+        "a list repeats the parameter. Date parameters (start_date, end_date, accession_date, ...) take "
+        "epoch milliseconds or ISO: '2026-03-01' (midnight UTC) or '2026-03-01T00:00:00-03:00'.",
     ),
 ]
 HeadersArg = Annotated[
@@ -67,22 +94,49 @@ PathParamsArg = Annotated[
         description='Values for {placeholders} in path, e.g. {"user_id": "abc123"}.',
     ),
 ]
-ConnectionIdArg = Annotated[
+
+
+AllPagesArg = Annotated[
+    bool,
+    Field(description="GET of a list: follow Hotmart's pages to the end (or max_pages), reporting progress."),
+]
+MaxPagesArg = Annotated[
+    int,
+    Field(description="With all_pages: stop after this many Hotmart pages.", ge=1, le=MAX_PAGES_LIMIT),
+]
+FieldsArg = Annotated[
+    list[Annotated[str, Field(max_length=200)]] | Annotated[str, Field(max_length=2000)] | None,
+    Field(
+        description="GET: keep only these attributes of each item, as dotted paths (a list, or one "
+        'comma-separated string), e.g. ["purchase.transaction", "purchase.price.value", "buyer.email"].',
+    ),
+]
+SaveToArg = Annotated[
     str | None,
     Field(
-        description="Membrane connection id to use, e.g. '65f0c2a1b3d4e5f601234567'. Omit to use the "
-        "connection ensure_connection reported READY.",
-        max_length=128,
+        description="GET: write every item read to this file in the export folder instead of returning "
+        "them ('sales-march.csv' or '.jsonl'; a name, not a path outside that folder). Combine with "
+        "all_pages for a whole period.",
+        max_length=255,
+    ),
+]
+ResumeTokenArg = Annotated[
+    str | None,
+    Field(
+        description="GET: the next_page_token of a previous result, to continue exactly where it stopped; "
+        "repeat the same request otherwise unchanged (fields may differ).",
+        max_length=2000,
     ),
 ]
 
 
 def register(server: MCPServer, state: ServerState) -> None:
-    """Add proxy_request to ``server``."""
+    """Add proxy_request to ``server``, described and annotated for the configured write mode."""
 
     # Keyword-only so arguments without a Python default (their default_factory lives in Field) may follow
     # ones with a default; the SDK calls tools with keyword arguments only.
     async def proxy_request(
+        ctx: Context,
         *,
         path: PathArg,
         method: MethodArg = "GET",
@@ -90,25 +144,43 @@ def register(server: MCPServer, state: ServerState) -> None:
         headers: HeadersArg,
         body: BodyArg = None,
         path_params: PathParamsArg,
+        all_pages: AllPagesArg = False,
+        max_pages: MaxPagesArg = DEFAULT_MAX_PAGES,
+        fields: FieldsArg = None,
+        save_to: SaveToArg = None,
+        resume_token: ResumeTokenArg = None,
         connection_id: ConnectionIdArg = None,
-    ) -> Annotated[CallToolResult, ProxyRequestOutput]:
+        confirm_token: ConfirmTokenArg = None,
+    ) -> Annotated[CallToolResult, ProxyRequestOutput] | InputRequiredResult:
         try:
             request = build_request(path, method, query, headers, body, path_params)
-            connection = await resolve_connection_id(state, connection_id)
+            options = read_options(
+                request.method,
+                all_pages=all_pages,
+                max_pages=max_pages,
+                fields=fields,
+                save_to=save_to,
+                resume_token=resume_token,
+            )
+            connection, held = await confirm_if_write(ctx, state, request, connection_id, confirm_token)
+            if held is not None:
+                return held
+            if request.method == "GET":
+                data = await read(ctx, state, connection, request, options)
+                ProxyRequestOutput.model_validate(data)  # the dict is sent as built (explicit nulls kept)
+                return ok_data(data)
             response = await state.backend.request(connection, request)
             return ok(ProxyRequestOutput(status="ok", http_status=response.status, body=response.body))
         except HotmartMcpError as exc:
             return failure(exc)
 
+    mode = state.settings.writes
     server.add_tool(
         proxy_request,
-        name="proxy_request",
+        name=TOOL,
         title="Call the Hotmart API",
-        description=PROXY_DESCRIPTION,
-        # Issue #4 refines these per method and write mode; until then a request may write.
-        annotations=ToolAnnotations(
-            read_only_hint=False, destructive_hint=True, idempotent_hint=False, open_world_hint=True
-        ),
+        description=PROXY_DESCRIPTION + writes_policy(mode, TOOL),
+        annotations=write_tool_annotations(mode),
     )
 
 
@@ -120,27 +192,73 @@ def build_request(
     body: Any,
     path_params: Mapping[str, str | int],
 ) -> ProxyRequest:
-    """Check every slot and turn the tool arguments into the backend's ProxyRequest."""
-    pairs: list[tuple[str, str]] = []
-    for key, value in query.items():
-        for item in value if isinstance(value, list) else [value]:
-            pairs.append(check_pair(check_not_option(key, "query"), _text(item), "query"))
+    """Check every slot (safety.guards) and turn the tool arguments into the backend's ProxyRequest."""
     return ProxyRequest(
         path=check_api_path(path),
-        method=method,
-        query=tuple(pairs),
-        headers=tuple(
-            check_header(check_not_option(name, "headers"), value) for name, value in headers.items()
-        ),
-        body=body,
-        path_params=tuple(
-            check_pair(check_not_option(key, "path_params"), _text(value), "path_params")
-            for key, value in path_params.items()
-        ),
+        method=check_method(method),
+        query=check_query(query),
+        headers=check_headers(headers),
+        body=check_body(body),
+        path_params=check_path_params(path_params),
     )
 
 
-def _text(value: str | int | float | bool) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+async def confirm_if_write(
+    ctx: Context,
+    state: ServerState,
+    request: ProxyRequest,
+    connection_id: str | None,
+    confirm_token: str | None,
+) -> tuple[str, CallToolResult | InputRequiredResult | None]:
+    """The connection to use, and what to return instead of sending when the request is a held write.
+
+    Reads pass straight through. A write is refused on a read-only server before anything is
+    spawned; in confirm mode it is described (a refund with the sale's amount), fingerprinted
+    and put to the user by ``hold_write``.
+
+    Raises:
+        InvalidInput: a malformed connection_id or confirm_token.
+        WritesDisabled: a write in deny mode.
+    """
+    explicit_connection = check_optional_id(connection_id, "connection_id")
+    token = check_confirm_token(confirm_token)
+    info = classify_proxy(request.method, request.path, request.body, path_params=request.path_params)
+    if not info.is_write:
+        return await resolve_connection_id(state, explicit_connection), None
+    refuse_in_deny_mode(state.settings.writes, info)
+    connection = await resolve_connection_id(state, explicit_connection)
+    concrete_path = fill_path(request.path, request.path_params)
+    refunded = _refunded_transaction(request.method, concrete_path)
+    amount = await refund_amount(state, connection, refunded)
+    summary = describe_write(
+        info, tool=TOOL, method=request.method, path=concrete_path, body=request.body, amount=amount
+    )
+    fingerprint = request_fingerprint(
+        tool=TOOL,
+        connection_id=connection,
+        method=request.method,
+        path=request.path,
+        query=request.query,
+        headers=request.headers,
+        path_params=request.path_params,
+        body=request.body,
+    )
+    held = await hold_write(
+        ctx,
+        state,
+        tool=TOOL,
+        info=info,
+        summary=summary,
+        fingerprint=fingerprint,
+        confirm_token=token,
+        held=ProxyRequestOutput,
+    )
+    return connection, held
+
+
+def _refunded_transaction(method: str, concrete_path: str) -> str | None:
+    """The transaction code when the request is Hotmart's refund call, else None."""
+    endpoint = find_endpoint(method, concrete_path)
+    if endpoint is None or not endpoint.path.endswith("/refund"):
+        return None
+    return next(iter(path_values(endpoint, concrete_path).values()), None)

@@ -18,7 +18,11 @@ from ..errors import HotmartMcpError, InvalidInput
 
 def ok(model: BaseModel) -> CallToolResult:
     """A success: the text is the compact JSON of ``model``; structured_content is the same object."""
-    data = model.model_dump(mode="json", by_alias=True)
+    return ok_data(model.model_dump(mode="json", by_alias=True))
+
+
+def ok_data(data: dict[str, Any]) -> CallToolResult:
+    """A success from an already built JSON object (one a tool cut to the result budget itself)."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=data)
 

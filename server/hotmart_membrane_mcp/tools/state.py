@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from ..config import Settings
 from ..membrane.backend import MembraneBackend
 from ..membrane.models import Action
+from ..safety.confirm import ConfirmationStore
 from .cache import TtlCache
 
 CACHE_TTL_S = 300.0
@@ -27,10 +28,13 @@ class ServerState:
     recheck_wait_s: int = 5
     search_cache: TtlCache[list[Action]] = field(init=False)
     action_cache: TtlCache[Action] = field(init=False)
+    # Pending confirm_tokens of held writes (issue #4): in memory only, on the same clock.
+    confirmations: ConfirmationStore = field(init=False)
 
     def __post_init__(self) -> None:
         self.search_cache = TtlCache(self.clock, CACHE_TTL_S)
         self.action_cache = TtlCache(self.clock, CACHE_TTL_S)
+        self.confirmations = ConfirmationStore(self.clock)
 
     def remember_actions(self, actions: list[Action]) -> None:
         """Keep actions seen in a search so run_action can validate input without another CLI call."""
