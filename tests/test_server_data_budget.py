@@ -21,6 +21,7 @@ pytestmark = pytest.mark.anyio
 BUDGET = 2_000
 NOW_MS = 1_780_000_000_000
 SALES_HISTORY = "/payments/api/v1/sales/history"
+YEAR = {"start_date": NOW_MS - 365 * 86_400_000, "end_date": NOW_MS}
 
 # The largest answers the simulator gives, one per tool, and an error.
 LARGEST_CALLS: list[tuple[str, dict[str, Any]]] = [
@@ -32,8 +33,10 @@ LARGEST_CALLS: list[tuple[str, dict[str, Any]]] = [
     ("run_action", {"action_id": "list-subscriptions", "input": {"max_results": 500}}),
     ("proxy_request", {"path": SALES_HISTORY, "query": {"max_results": 500}}),
     ("proxy_request", {"path": "/payments/api/v1/subscriptions", "query": {"max_results": 500}}),
+    ("proxy_request", {"path": SALES_HISTORY, "query": YEAR, "all_pages": True}),
+    ("proxy_request", {"path": SALES_HISTORY, "query": YEAR, "all_pages": True, "save_to": "year.csv"}),
     ("proxy_request", {"path": "/payments/api/v1/no-such-endpoint"}),
-    ("sales_summary", {"start_date": NOW_MS - 365 * 86_400_000, "end_date": NOW_MS}),
+    ("sales_summary", YEAR),
 ]
 
 
@@ -45,7 +48,8 @@ async def call(client: Client, name: str, arguments: dict[str, Any]) -> tuple[Ca
 async def test_every_tool_stays_under_a_2000_char_budget_on_the_largest_answers(sandbox: Sandbox) -> None:
     sandbox.variables["HOTMART_SANDBOX_NOW"] = str(NOW_MS)
     sizes = {}
-    async with Client(sandbox.server(max_result_chars=BUDGET)) as client:
+    exports = str(sandbox.dir.parent / "exports")
+    async with Client(sandbox.server(max_result_chars=BUDGET, export_dir=exports)) as client:
         for name, arguments in LARGEST_CALLS:
             # The SDK client also checks every success against the tool's output schema.
             result, data = await call(client, name, arguments)

@@ -75,7 +75,8 @@ the credentials) or find a ready-made action with `search_actions`.
 - Sales endpoints without `transaction_status` (or `transaction`) return only APPROVED and COMPLETE
   sales. Statuses: {", ".join(SALE_STATUSES)}.
 - `/sales/summary` totals commissions, not sales: use the `sales_summary` tool for gross totals.
-- Rate limit: 500 calls per minute; 429 answers are waited out within a bounded time.
+- Rate limit: 500 calls per minute. With `all_pages` and in `sales_summary`, 429 answers are waited out
+  (at most 30 s per call).
 """
 
 
