@@ -28,6 +28,7 @@ from ..hotmart.resume import decode_token, is_resume_token, request_fingerprint
 from ..hotmart.warnings import unknown_path_warning, warnings_for
 from ..membrane.models import ProxyRequest, ProxyResponse
 from ..safety.classify import fill_path
+from .hotmart_io import progress_to, sender
 from .state import ServerState
 
 DEFAULT_MAX_PAGES = 50
@@ -98,22 +99,17 @@ async def read(
     head: dict[str, Any] = {"status": "ok", "http_status": None, "body": None}
     notes = {"date_conversions": conversions, "warnings": warnings}
 
-    async def send(page_request: ProxyRequest) -> ProxyResponse:
-        return await state.backend.request(connection, page_request)
-
+    send = sender(state, connection)
     if not _is_list_read(endpoint, options, point is not None):
         response = await _send_with_select_fallback(send, sent, bool(options.fields))
         body = _project_body(response.body, options.fields)
         return {**head, "http_status": response.status, "body": body, **notes}
 
-    async def on_page(fetched: int, total: int | None, message: str) -> None:
-        await ctx.report_progress(fetched, total, message)
-
     walk = await fetch_all(
         send,
         sent,
         max_pages=options.max_pages if options.all_pages else 1,
-        on_page=on_page,
+        on_page=progress_to(ctx),
         max_rate_limit_wait_s=MAX_RATE_LIMIT_WAIT_S if options.all_pages else 0,
         resume=point,
         stop_after_chars=None if options.save_to else state.settings.max_result_chars,

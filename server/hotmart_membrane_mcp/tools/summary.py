@@ -23,8 +23,8 @@ from ..hotmart.sales_summary import (
     normalise_statuses,
     summarize_sales,
 )
-from ..membrane.models import ProxyRequest, ProxyResponse
 from .arguments import ConnectionIdArg
+from .hotmart_io import progress_to, sender
 from .models import OutputModel
 from .resolution import resolve_connection_id
 from .results import failure, ok
@@ -139,19 +139,13 @@ def register(server: MCPServer, state: ServerState) -> None:
             wanted = normalise_statuses(statuses)
             connection = await resolve_connection_id(state, connection_id)
 
-            async def send(request: ProxyRequest) -> ProxyResponse:
-                return await state.backend.request(connection, request)
-
-            async def on_page(pages: int, total: int | None, message: str) -> None:
-                await ctx.report_progress(pages, total, message)
-
             summary = await summarize_sales(
-                send,
+                sender(state, connection),
                 start_ms=start_ms,
                 end_ms=end_ms,
                 statuses=wanted,
                 product_id=product_id,
-                on_page=on_page,
+                on_page=progress_to(ctx),
                 max_pages=max_pages,
             )
             data = {**summary.to_dict(), "date_conversions": conversions, "truncated": False}

@@ -200,6 +200,10 @@ class Dataset:
         """The sale with this transaction code."""
         return self.sale_index.get(transaction)
 
+    def charge(self, transaction: str) -> dict[str, Any]:
+        """The sale behind a subscription recurrence: generated together, so it always exists."""
+        return self.sale_index[transaction]
+
     def person(self, ucode: str) -> dict[str, Any] | None:
         """Full profile (phone, document, address) of a buyer or affiliate."""
         return self.base.people_index.get(ucode)

@@ -136,7 +136,7 @@ def subscription_purchases(request: Request) -> list[dict[str, Any]]:
         raise not_found(f"Subscription {code}")
     purchases = []
     for recurrence in data.subscription_detail(code).recurrences:
-        purchase = data.sale(recurrence.transaction)["purchase"]
+        purchase = data.charge(recurrence.transaction)["purchase"]
         item: dict[str, Any] = {
             "transaction": purchase["transaction"],
             "payment_engine": "HotPay",

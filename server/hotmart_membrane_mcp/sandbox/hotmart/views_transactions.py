@@ -52,7 +52,7 @@ def subscription_transactions(request: Request) -> dict[str, Any]:
         if offer_codes is not None and detail.plan.code not in offer_codes:
             continue
         for recurrence in detail.recurrences:
-            purchase = data.sale(recurrence.transaction)["purchase"]
+            purchase = data.charge(recurrence.transaction)["purchase"]
             if (
                 (transactions is not None and recurrence.transaction not in transactions)
                 or not in_range(purchase["order_date"], low, high)

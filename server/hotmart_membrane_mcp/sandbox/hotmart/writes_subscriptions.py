@@ -242,7 +242,7 @@ def _check_negotiable(data: Dataset, item: dict[str, Any], recurrences: list[int
     unpaid = {
         r.number
         for r in data.subscription_detail(item["subscriber_code"]).recurrences
-        if RECURRENCY_STATUS_BY_SALE.get(data.sale(r.transaction)["purchase"]["status"]) is None
+        if RECURRENCY_STATUS_BY_SALE.get(data.charge(r.transaction)["purchase"]["status"]) is None
     }
     wrong = sorted(set(recurrences) - unpaid)
     if wrong:
