@@ -41,9 +41,6 @@ PATH_FORMS = {
     "crlf": "/payments/api/v1/sales/history\r\nHost: evil.example",
     "nul": "/payments/api/v1/sales/history\x00",
 }
-# A query or header value is data, sent as one `--query=key=value` / `--header=Name: value` argument
-# (INFERRED from membrane-cli.md §2.11, the proxy encodes it); only what could break out of it is refused.
-VALUE_SLOT_HOSTILE = ("dash", "help", "crlf", "nul", "oversized")
 
 Slot = tuple[str, Callable[[str], dict[str, Any]], str]  # tool, arguments for a value, the field named
 
@@ -111,10 +108,7 @@ def _json_slot(value: str) -> Any:
 def cases() -> list[Any]:
     rows = []
     for slot, (tool, build, field) in SLOTS.items():
-        value_slot = slot in ("proxy.query-value", "proxy.header-value")
         for kind, value in HOSTILE.items():
-            if value_slot and kind not in VALUE_SLOT_HOSTILE:
-                continue
             if slot == "proxy.path":
                 value = PATH_FORMS.get(kind, value)
             rows.append(pytest.param(tool, build(value), field, id=f"{slot}:{kind}"))
@@ -151,17 +145,16 @@ async def test_control_the_same_slots_with_harmless_values_do_spawn_the_cli(
     assert rig.runner.calls
 
 
-@pytest.mark.parametrize("kind", [kind for kind in HOSTILE if kind not in VALUE_SLOT_HOSTILE])
-async def test_path_like_text_in_a_query_value_is_sent_as_one_inert_value(
-    sandbox: Sandbox, kind: str
+@pytest.mark.parametrize(
+    "value", ["buyer.name@example.com", "Ana Lima", "HP17500412345", "1.5", "a..b", "pt-BR", "2026-03-01"]
+)
+async def test_ordinary_query_values_with_dots_and_dashes_inside_are_sent_as_one_argument(
+    sandbox: Sandbox, value: str
 ) -> None:
     rig = Rig(sandbox)
     async with Client(rig.server) as client:
-        result = await call_ok(
-            client, "proxy_request", {"path": SALES_HISTORY, "query": {"transaction": HOSTILE[kind]}}
-        )
+        await call_ok(client, "proxy_request", {"path": SALES_HISTORY, "query": {"buyer_email": value}})
 
-    assert result["body"]["items"] == []  # no sale has that transaction code; the path did not change
     [request] = [call for call in rig.runner.calls if call[0] == "request"]
     assert request[2] == SALES_HISTORY
-    assert f"--query=transaction={HOSTILE[kind]}" in request
+    assert f"--query=buyer_email={value}" in request

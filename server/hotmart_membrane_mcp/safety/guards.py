@@ -71,6 +71,7 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _PATH_CHARS = re.compile(r"^[A-Za-z0-9\-._~!$&'()*+,;=:@%/{}]*$")
 _SEGMENT_CHARS = re.compile(r"^[A-Za-z0-9\-._~!$&'()*+,;=:@%]+$")
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_DOT_DOT_SEGMENT = re.compile(r"(^|[/\\])\.\.([/\\]|$)")
 # A subset of RFC 7230 §3.2.6 tokens that every real header name fits; the rest of the token
 # alphabet ("%", ".", "'", "`", ...) only ever appears in probes.
 _HEADER_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,99}$")
@@ -248,6 +249,21 @@ def _check_text_value(text: str, field: str, limit: int) -> None:
         raise refuse(field, f"is longer than {limit} characters.")
     _refuse_control_chars(text, field)
     check_not_option(text, field)
+    _refuse_url_or_traversal(text, field)
+
+
+def _refuse_url_or_traversal(text: str, field: str) -> None:
+    """No Hotmart parameter or header is a URL or a relative path, so such a value is refused.
+
+    How Membrane's proxy places query and header values is not documented (membrane-cli.md
+    §2.11), so a value that would redirect or climb out of the request if it were spliced into
+    a URL is refused rather than trusted to be encoded. Emails, codes, names and dates pass.
+    """
+    for layer in _decoded_layers(text, field):
+        if "://" in layer or layer.startswith(("//", "\\\\")):
+            raise refuse(field, "must not be a URL.")
+        if _DOT_DOT_SEGMENT.search(layer):
+            raise refuse(field, "must not contain a '..' path segment.")
 
 
 def _check_segment_value(text: str, field: str, limit: int) -> None:
