@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 from mcp.server.mcpserver.resources import TextResource
-from mcp.types import CallToolResult, InputRequiredResult
+from mcp.types import CallToolResult, InputRequiredResult, Tool
 from pydantic import Field, ValidationError
 
 from . import __version__
@@ -24,6 +24,7 @@ from .hotmart import guide
 from .hotmart.catalogue import AREAS
 from .membrane.backend import MembraneBackend
 from .tools import ServerState, register_all
+from .tools.compact_schema import compact_tool
 from .tools.result_budget import LIST_SHAPES, keep_within_budget
 from .tools.results import failure, invalid_arguments
 
@@ -41,6 +42,8 @@ class HotmartMcpServer(MCPServer[Any]):
     handler calls). Overriding that one method keeps the SDK's schema generation and validation
     as they are and only re-renders this one failure as ``invalid_input`` JSON naming the field
     path. Crashes (``UnexpectedToolError``) and unknown tools keep the SDK's handling.
+
+    ``list_tools`` publishes the SDK's tool definitions with compacted schemas (tools.compact_schema).
     """
 
     def __init__(self, *args: Any, max_result_chars: int = DEFAULT_MAX_RESULT_CHARS, **kwargs: Any) -> None:
@@ -61,6 +64,10 @@ class HotmartMcpServer(MCPServer[Any]):
         if isinstance(result, InputRequiredResult):
             return result
         return keep_within_budget(result, self.max_result_chars, LIST_SHAPES.get(name))
+
+    async def list_tools(self) -> list[Tool]:
+        """The SDK's tool list with compact schemas (tools.compact_schema): same constraints, fewer tokens."""
+        return [compact_tool(tool) for tool in await super().list_tools()]
 
 
 def build_server(

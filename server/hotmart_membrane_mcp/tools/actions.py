@@ -29,35 +29,30 @@ from .write_gate import hold_write, refund_amount, write_tool_annotations, write
 
 RUN_TOOL = "run_action"
 SEARCH_DESCRIPTION = (
-    "Find Membrane actions for a task on Hotmart, described in plain words; call it before run_action to "
-    "get an action id and the JSON Schema of its input. Results are ranked by relevance and cached for "
-    "5 minutes."
+    "Find Membrane actions for a Hotmart task described in plain words; call it before run_action to get "
+    "an action id and its input's JSON Schema. Ranked by relevance, cached 5 minutes."
 )
 RUN_DESCRIPTION = (
-    "Run one Membrane action on the Hotmart connection with the given input; use an id from "
-    "search_actions. The input is checked against the action's input schema first, and an error names "
-    "the failing field. An action is a write when its type creates, updates or deletes records, when its "
-    "key or name says it changes data (refund, cancel, ...), or when it cannot be classified as a read. "
+    "Run one Membrane action (an id from search_actions) on the Hotmart connection; the input is first "
+    "checked against the action's input schema (an error names the failing field). An action is a write "
+    "when its type, key or name says it changes data (create, update, delete, refund, cancel, ...) or it "
+    "cannot be classified as a read. "
 )
 
 IntentArg = Annotated[
     str,
     Field(
-        description="What you want to do, in plain words, e.g. 'list sales of the last month' or "
-        "'cancel a subscription'.",
+        description="The task in plain words, e.g. 'list sales of last month'.",
         min_length=1,
         max_length=200,
     ),
 ]
-LimitArg = Annotated[int, Field(description="Maximum number of actions to return (1-50).", ge=1, le=50)]
-IncludeOutputSchemaArg = Annotated[
-    bool, Field(description="Also return each action's output JSON Schema (longer answer).")
-]
+LimitArg = Annotated[int, Field(description="Most actions to return.", ge=1, le=50)]
+IncludeOutputSchemaArg = Annotated[bool, Field(description="Also return each action's output JSON Schema.")]
 ActionIdArg = Annotated[
     str,
     Field(
-        description="Id (or key) of the action, from search_actions, e.g. '65f0c2a1b3d4e5f6a1b2c3d4' or "
-        "'list-sales'.",
+        description="Action id or key from search_actions, e.g. 'list-sales'.",
         min_length=1,
         max_length=128,
     ),
@@ -66,8 +61,7 @@ ActionInputArg = Annotated[
     dict[str, Any],
     Field(
         default_factory=dict,
-        description="The action's input, a JSON object matching the input_schema search_actions returned, "
-        'e.g. {"max_results": 10}. Dates and amounts use the formats that schema describes.',
+        description='Matches the action\'s input_schema from search_actions, e.g. {"max_results": 10}.',
     ),
 ]
 

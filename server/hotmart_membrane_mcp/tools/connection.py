@@ -24,44 +24,43 @@ POLL_CHUNK_S = 30  # membrane-cli.md §2.5: `connection get --wait` waits at mos
 
 ENSURE_DESCRIPTION = (
     "Find or create the Hotmart connection in Membrane and report whether it is usable; call it first, "
-    "and again whenever another tool says the connection is not ready. While Membrane is building the "
-    "connection it waits (up to wait_seconds, sending progress). When a human must sign in it returns "
-    "the link and instructions (and, if your client supports it, offers the link to the user directly); "
-    "next_step always says what to do. A READY connection becomes the default for the other tools."
+    "and again when a tool says the connection is not ready. Waits while Membrane builds it (up to "
+    "wait_seconds). When a human must sign in it returns the link and instructions (offered to the user "
+    "directly if the client can); next_step says what to do. A READY connection becomes the other "
+    "tools' default."
 )
 LOGIN_DESCRIPTION = (
     "Log this machine's Membrane CLI in to Membrane; call it when a tool answers with error_type "
-    "not_logged_in. Without `code` it starts a login and returns a link: the user opens it, approves, and "
-    "tells you the code the page shows; then call login again with that code to finish."
+    "not_logged_in. Without `code` it returns a link: the user opens it, approves, and tells you the code "
+    "the page shows; then call login again with that code."
 )
 
 AppUrlArg = Annotated[
     str | None,
     Field(
-        description="URL or domain of the app to connect, e.g. 'https://hotmart.com/'. "
-        "Omit to use the server's configured app (Hotmart).",
+        description="App URL or domain, e.g. 'https://hotmart.com/'; omit for the configured app (Hotmart).",
         max_length=2000,
     ),
 ]
 ConnectionIdArg = Annotated[
     str | None,
     Field(
-        description="Id of an existing Membrane connection to check (or reconnect when its sign-in expired), "
-        "e.g. '65f0c2a1b3d4e5f601234567'. Omit to find or create the app's connection.",
+        description="An existing Membrane connection to check (reconnected if its sign-in expired); omit to "
+        "find or create the app's connection.",
         max_length=128,
     ),
 ]
 NameArg = Annotated[
     str | None,
     Field(
-        description="Name for the connection, used only when a new one is created, e.g. 'Hotmart store'.",
+        description="Used only when a connection is created.",
         max_length=200,
     ),
 ]
 WaitArg = Annotated[
     int,
     Field(
-        description="How many seconds to wait while Membrane is still building the connection (0-120).",
+        description="Seconds to wait while Membrane builds the connection.",
         ge=0,
         le=MAX_WAIT_S,
     ),
@@ -69,8 +68,8 @@ WaitArg = Annotated[
 CodeArg = Annotated[
     str | None,
     Field(
-        description="The code the user saw in the browser after approving the login, e.g. 'ABCD-EF23'. "
-        "Omit to start a new login.",
+        description="The code the page showed the user after approving, e.g. 'ABCD-EF23'; omit to start a "
+        "login.",
         max_length=128,
     ),
 ]

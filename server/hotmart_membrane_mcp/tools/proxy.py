@@ -40,16 +40,11 @@ from .write_gate import hold_write, refund_amount, write_tool_annotations, write
 
 TOOL = "proxy_request"
 PROXY_DESCRIPTION = (
-    "Send one request to the Hotmart API (https://developers.hotmart.com) through Membrane, which adds "
-    "the credentials; use it when no action from search_actions fits. Give the API path, e.g. "
-    "/payments/api/v1/sales/history, with query parameters in `query` (endpoints: resource "
-    "hotmart://api/catalogue). Returns Hotmart's status (when known) and parsed body; an error status comes "
-    "back as an upstream_error. Reads (GET) of lists: one page, or every page with all_pages (progress is "
-    "reported per page); the result is cut between items to fit the size budget and then says "
-    "truncated=true with a next_page_token to pass back as resume_token; `fields` returns only some "
-    "attributes; `save_to` writes everything to a file instead. Date parameters accept ISO dates. "
-    "Read `warnings`. GET only reads; POST, PUT, PATCH and DELETE are writes (refunds, cancellations, "
-    "coupons), sent once as given. "
+    "Send one request to the Hotmart API through Membrane, which adds the credentials; use it when no "
+    "search_actions action fits (endpoints: resource hotmart://api/catalogue). An error status comes back "
+    "as an upstream_error. GET of a list: one page, or all with all_pages; a result over the size budget "
+    "is cut between items (truncated=true, next_page_token). Read `warnings`. POST, PUT, PATCH and DELETE "
+    "are writes (refunds, cancellations, coupons), sent once as given. "
 )
 
 QueryValue = str | int | float | bool | list[str | int | float | bool]
@@ -57,35 +52,33 @@ QueryValue = str | int | float | bool | list[str | int | float | bool]
 PathArg = Annotated[
     str,
     Field(
-        description="Hotmart API path starting with '/', without host or query string, e.g. "
-        "'/payments/api/v1/sales/history' or '/club/api/v1/users/{user_id}' with path_params.",
+        description="API path without host or query, e.g. '/payments/api/v1/sales/history'.",
         min_length=1,
         max_length=2000,
     ),
 ]
 MethodArg = Annotated[
-    Literal["GET", "POST", "PUT", "PATCH", "DELETE"], Field(description="HTTP method; GET only reads.")
+    Literal["GET", "POST", "PUT", "PATCH", "DELETE"], Field(description="GET reads; the others write.")
 ]
 QueryArg = Annotated[
     dict[str, QueryValue],
     Field(
         default_factory=dict,
-        description='Query parameters, e.g. {"max_results": 10, "transaction_status": "APPROVED"}; '
-        "a list repeats the parameter. Date parameters (start_date, end_date, accession_date, ...) take "
-        "epoch milliseconds or ISO: '2026-03-01' (midnight UTC) or '2026-03-01T00:00:00-03:00'.",
+        description='e.g. {"max_results": 10}; a list repeats the parameter. Dates (start_date, end_date, '
+        "...) take epoch ms or ISO: '2026-03-01' (midnight UTC), '2026-03-01T00:00:00-03:00'.",
     ),
 ]
 HeadersArg = Annotated[
     dict[str, str],
     Field(
         default_factory=dict,
-        description='Extra request headers, e.g. {"Accept-Language": "pt-BR"}. Authorization is added by '
-        "Membrane; do not send credentials.",
+        description='Extra headers, e.g. {"Accept-Language": "pt-BR"}; never credentials (Membrane adds '
+        "them).",
     ),
 ]
 BodyArg = Annotated[
     Any,
-    Field(description='JSON request body for POST/PUT/PATCH, e.g. {"code": "PROMO10"}; null for none.'),
+    Field(description='JSON body for POST/PUT/PATCH, e.g. {"code": "PROMO10"}.'),
 ]
 PathParamsArg = Annotated[
     dict[str, str | int],
@@ -98,33 +91,32 @@ PathParamsArg = Annotated[
 
 AllPagesArg = Annotated[
     bool,
-    Field(description="GET of a list: follow Hotmart's pages to the end (or max_pages), reporting progress."),
+    Field(description="GET of a list: read every page (up to max_pages), with progress."),
 ]
 MaxPagesArg = Annotated[
     int,
-    Field(description="With all_pages: stop after this many Hotmart pages.", ge=1, le=MAX_PAGES_LIMIT),
+    Field(description="With all_pages: most Hotmart pages to read.", ge=1, le=MAX_PAGES_LIMIT),
 ]
 FieldsArg = Annotated[
     list[Annotated[str, Field(max_length=200)]] | Annotated[str, Field(max_length=2000)] | None,
     Field(
-        description="GET: keep only these attributes of each item, as dotted paths (a list, or one "
-        'comma-separated string), e.g. ["purchase.transaction", "purchase.price.value", "buyer.email"].',
+        description="GET: keep only these dotted attributes of each item (list or comma-separated), e.g. "
+        '["purchase.transaction", "buyer.email"].',
     ),
 ]
 SaveToArg = Annotated[
     str | None,
     Field(
-        description="GET: write every item read to this file in the export folder instead of returning "
-        "them ('sales-march.csv' or '.jsonl'; a name, not a path outside that folder). Combine with "
-        "all_pages for a whole period.",
+        description="GET: write the items read to this file in the export folder instead of returning "
+        "them, e.g. 'sales-march.csv' (or .jsonl).",
         max_length=255,
     ),
 ]
 ResumeTokenArg = Annotated[
     str | None,
     Field(
-        description="GET: the next_page_token of a previous result, to continue exactly where it stopped; "
-        "repeat the same request otherwise unchanged (fields may differ).",
+        description="GET: a result's next_page_token, to continue it; repeat the request unchanged (fields "
+        "may differ).",
         max_length=2000,
     ),
 ]

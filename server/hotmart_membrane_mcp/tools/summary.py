@@ -36,43 +36,36 @@ SUMMARY_DESCRIPTION = (
     "Count and total the sales of a period over ALL pages of Hotmart's sales history, per currency and "
     "per status; use it for 'how much did I sell' questions instead of reading pages yourself or "
     "calling /sales/summary (which totals commissions). Amounts are gross (what buyers paid) and "
-    "currencies are never added together. Statuses default to all of them; the result lists which "
-    "were included, and says complete=false with the reason if any page could not be read. Sends a "
-    "progress notification per page."
+    "currencies are never added together. The result says complete=false with the reason if any page "
+    "could not be read. Reports progress per page."
 )
 
-DATE_FORMATS = (
-    "an ISO date '2026-03-01' (midnight UTC), an ISO date-time with a zone '2026-03-01T00:00:00-03:00', "
-    "or epoch milliseconds 1772323200000"
-)
 StartArg = Annotated[
     Annotated[str, Field(max_length=40)] | int,
-    Field(description=f"Start of the period (sales ordered from this instant on): {DATE_FORMATS}."),
+    Field(
+        description="Sales ordered from this instant on: ISO date '2026-03-01' (midnight UTC), ISO date-time "
+        "with zone '2026-03-01T00:00:00-03:00', or epoch ms."
+    ),
 ]
 EndArg = Annotated[
     Annotated[str, Field(max_length=40)] | int,
     Field(
-        description=f"End of the period (sales ordered up to this instant): {DATE_FORMATS}. A bare date is "
-        "midnight UTC at the START of that day: for all of March pass '2026-04-01'."
+        description="Sales ordered up to this instant, formats as start_date. A bare date is midnight UTC at "
+        "the START of that day: for all of March pass '2026-04-01'."
     ),
 ]
 StatusesArg = Annotated[
     list[str] | None,
     Field(
-        description="Sale statuses to include; omit for all of them. Valid: "
-        + ", ".join(SALE_STATUSES)
-        + ".",
+        description="Sale statuses to include; omit for all. Valid: " + ", ".join(SALE_STATUSES) + ".",
         max_length=len(SALE_STATUSES),
     ),
 ]
-ProductArg = Annotated[
-    int | None, Field(description="Only sales of this Hotmart product id, e.g. 1234567.", ge=1)
-]
+ProductArg = Annotated[int | None, Field(description="Only sales of this Hotmart product id.", ge=1)]
 MaxPagesArg = Annotated[
     int,
     Field(
-        description="Stop after this many Hotmart pages (500 sales each) in total; the result then says "
-        "complete=false.",
+        description="Stop after this many Hotmart pages (500 sales each) in all; complete is then false.",
         ge=1,
         le=MAX_PAGES_LIMIT,
     ),
@@ -80,46 +73,42 @@ MaxPagesArg = Annotated[
 
 
 class CurrencyTotal(OutputModel):
-    count: int = Field(description="Number of sales.")
+    count: int
     total: float = Field(description="Sum of purchase.price.value, rounded to cents.")
 
 
 class StatusTotal(OutputModel):
-    count: int = Field(description="Number of sales with this status.")
+    count: int
     by_currency: dict[str, CurrencyTotal] | None = Field(
-        default=None,
-        exclude_if=lambda value: value is None,
-        description="Per currency; left out when the result had to be shortened (see truncated).",
+        default=None, exclude_if=lambda value: value is None, description="Left out when truncated."
     )
 
 
 class Period(OutputModel):
-    start: str = Field(description="Start, ISO 8601 UTC.")
-    end: str = Field(description="End, ISO 8601 UTC.")
-    start_ms: int = Field(description="Start as sent to Hotmart (epoch ms).")
-    end_ms: int = Field(description="End as sent to Hotmart (epoch ms).")
+    """ISO 8601 UTC, and the epoch ms sent to Hotmart."""
+
+    start: str
+    end: str
+    start_ms: int
+    end_ms: int
 
 
 class SalesSummaryOutput(OutputModel):
-    complete: bool = Field(description="True when every page of every status was read.")
-    incomplete_reason: str | None = Field(description="Why some pages are missing; null when complete.")
+    complete: bool = Field(description="Every page of every status was read.")
+    incomplete_reason: str | None
     period: Period
-    statuses: list[str] = Field(description="The statuses included in the totals.")
-    count: int = Field(description="Number of sales over all included statuses.")
-    by_currency: dict[str, CurrencyTotal] = Field(description="Totals per currency code.")
-    by_status: dict[str, StatusTotal] = Field(description="Totals per status (0 for none).")
+    statuses: list[str] = Field(description="Included in the totals.")
+    count: int = Field(description="Sales over all included statuses.")
+    by_currency: dict[str, CurrencyTotal]
+    by_status: dict[str, StatusTotal] = Field(description="Per included status (count 0 for none).")
     amount: str = Field(description="What the totals measure.")
-    pages: int = Field(description="Hotmart pages read.")
+    pages: int
     failures: list[dict[str, Any]] = Field(description="Statuses whose pages could not all be read, and why.")
-    duplicates_skipped: int = Field(description="Sales seen twice (same transaction) and counted once.")
-    rate_limit_waits: list[dict[str, Any]] = Field(description="Waits for Hotmart's rate limit.")
-    date_conversions: list[dict[str, Any]] = Field(
-        description="How ISO dates were turned into the epoch milliseconds Hotmart reads."
-    )
-    truncated: bool = Field(description="True when detail was left out to fit the result budget.")
-    how_to_get_rest: str | None = Field(
-        default=None, exclude_if=lambda value: value is None, description="Present when truncated."
-    )
+    duplicates_skipped: int = Field(description="Sales seen twice (same transaction), counted once.")
+    rate_limit_waits: list[dict[str, Any]]
+    date_conversions: list[dict[str, Any]] = Field(description="ISO dates sent as epoch ms.")
+    truncated: bool = Field(description="Detail was left out to fit the result budget.")
+    how_to_get_rest: str | None = Field(default=None, exclude_if=lambda value: value is None)
 
 
 def register(server: MCPServer, state: ServerState) -> None:

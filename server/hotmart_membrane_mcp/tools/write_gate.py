@@ -159,8 +159,8 @@ def writes_policy(mode: WritesMode, tool: str) -> str:
             "the user asked for that exact change."
         )
     return (
-        "Every write needs the user's yes before anything is sent: the client may show the user a "
-        "confirmation form; otherwise the result has status confirmation_required with a summary and a "
-        f"confirm_token. Show that summary to the user; only if they agree, call {tool} again with exactly "
-        f"the same arguments plus confirm_token (single use, valid {DEFAULT_TTL_S / 60:g} minutes)."
+        "Every write waits for the user's yes: the client may ask them, or the result is "
+        "confirmation_required with a summary to show them; only if they agree, call "
+        f"{tool} again with exactly the same arguments plus confirm_token (valid {DEFAULT_TTL_S / 60:g} "
+        "minutes)."
     )
