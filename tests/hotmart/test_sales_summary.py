@@ -128,6 +128,7 @@ async def test_a_page_that_cannot_be_read_makes_the_summary_incomplete_with_the_
     assert summary.count == truth["by_status"]["APPROVED"] + 500  # APPROVED fully, COMPLETE's first page
     assert summary.failures[0]["status"] == "COMPLETE"
     assert "COMPLETE" in summary.incomplete_reason and "too low" in summary.incomplete_reason
+    assert summary.by_status["APPROVED"]["complete"] and not summary.by_status["COMPLETE"]["complete"]
 
 
 async def test_running_out_of_pages_makes_the_summary_incomplete_and_names_what_was_not_read(
@@ -147,6 +148,10 @@ async def test_running_out_of_pages_makes_the_summary_incomplete_and_names_what_
         {"status": "REFUNDED", "reason": "not fetched: max_pages was used up"},
     ]
     assert summary.by_status["REFUNDED"]["count"] == 0
+    assert [status for status, row in summary.by_status.items() if not row["complete"]] == [
+        "COMPLETE",
+        "REFUNDED",
+    ]
 
 
 async def test_rate_limits_are_waited_out_and_the_totals_stay_exact(tmp_path: Path) -> None:
@@ -206,4 +211,8 @@ async def test_a_sale_returned_twice_is_counted_once() -> None:
 
     assert summary.count == 3 and summary.duplicates_skipped == 1
     assert summary.by_currency == {"BRL": {"count": 3, "total": 16.75}}
-    assert summary.by_status["REFUNDED"] == {"count": 1, "by_currency": {"BRL": {"count": 1, "total": 1.25}}}
+    assert summary.by_status["REFUNDED"] == {
+        "count": 1,
+        "by_currency": {"BRL": {"count": 1, "total": 1.25}},
+        "complete": True,
+    }

@@ -39,7 +39,7 @@ NO_CURRENCY = "UNKNOWN"
 class SalesSummary:
     count: int
     by_currency: dict[str, dict[str, Any]]  # {currency: {count, total}}
-    by_status: dict[str, dict[str, Any]]  # {status: {count, by_currency}}
+    by_status: dict[str, dict[str, Any]]  # {status: {count, by_currency, complete}}
     pages: int
     complete: bool
     incomplete_reason: str | None
@@ -107,9 +107,14 @@ class _Totals:
     def currencies(self) -> dict[str, dict[str, Any]]:
         return self._money(self.by_currency)
 
-    def statuses(self) -> dict[str, dict[str, Any]]:
+    def statuses(self, failed: set[str]) -> dict[str, dict[str, Any]]:
+        """Per status: count, money per currency, and whether every page of it was read."""
         return {
-            status: {"count": sum(n for n, _ in bucket.values()), "by_currency": self._money(bucket)}
+            status: {
+                "count": sum(n for n, _ in bucket.values()),
+                "by_currency": self._money(bucket),
+                "complete": status not in failed,
+            }
             for status, bucket in self.by_status.items()
         }
 
@@ -202,7 +207,7 @@ async def summarize_sales(
     return SalesSummary(
         count=totals.count,
         by_currency=totals.currencies(),
-        by_status=totals.statuses(),
+        by_status=totals.statuses({failure["status"] for failure in failures}),
         pages=pages,
         complete=not failures,
         incomplete_reason=incomplete_reason,

@@ -79,6 +79,7 @@ class CurrencyTotal(OutputModel):
 
 class StatusTotal(OutputModel):
     count: int
+    complete: bool = Field(default=True, description="False: not read in full (see failures).")
     by_currency: dict[str, CurrencyTotal] | None = Field(
         default=None, exclude_if=lambda value: value is None, description="Left out when truncated."
     )
@@ -172,7 +173,12 @@ def shorten_summary(data: dict[str, Any], max_chars: int) -> dict[str, Any]:
     """
     if json_size(data) <= max_chars:
         return data
-    by_status = {status: row for status, row in data["by_status"].items() if row["count"]}
+    # A status that could not be read is kept even at count 0: its 0 is not a fact.
+    by_status = {
+        status: row
+        for status, row in data["by_status"].items()
+        if row["count"] or not row.get("complete", True)
+    }
     dropped = sorted(set(data["by_status"]) - set(by_status))
     hint = (
         f"Statuses without sales were left out of by_status ({', '.join(dropped)})."
@@ -182,7 +188,10 @@ def shorten_summary(data: dict[str, Any], max_chars: int) -> dict[str, Any]:
     data = {**data, "by_status": by_status, "truncated": True, "how_to_get_rest": hint}
     if json_size(data) <= max_chars:
         return data
-    counts_only = {status: {"count": row["count"]} for status, row in by_status.items()}
+    counts_only = {
+        status: {"count": row["count"], "complete": row.get("complete", True)}
+        for status, row in by_status.items()
+    }
     hint += (
         " The per-currency split of each status was left out to fit the result budget: call again with "
         "fewer statuses to get it."
