@@ -24,11 +24,6 @@ REQUEST = ProxyRequest(
 )
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 class ScriptedSend:
     """Answers each call with the next scripted body (or raises it, when it is an exception)."""
 

@@ -20,11 +20,6 @@ YEAR_START = NOW_MS - 365 * DAY_MS
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
 def hotmart(tmp_path: Path) -> SimulatedHotmart:
     return SimulatedHotmart.create(tmp_path / "state")
 

@@ -29,11 +29,6 @@ ACTION = {"id": "act_1", "key": "list-sales", "name": "List sales", "inputSchema
 HOSTILE = ["-", "--help", "-X", "--json", "a\r\nb", "a\nb", "a\x00b", "", " x", "a b", "../x"]
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 def backend_with(runner: FakeRunner, timeout_s: float = 20.0) -> CliBackend:
     return CliBackend(runner, timeout_s=timeout_s)
 

@@ -36,11 +36,6 @@ VARIANT_IDS = ["-".join(variant) for variant in VARIANTS]
 ERROR_STYLES = ("json-stdout", "text-stderr")
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 def backend_for(sandbox, *, timeout_s: float = 30.0, **switches: str) -> CliBackend:
     """A production backend whose CLI is the simulator, with HOTMART_SANDBOX_* switches set."""
     env = sandbox.env(**{f"HOTMART_SANDBOX_{name.upper()}": value for name, value in switches.items()})

@@ -42,11 +42,6 @@ time.sleep(120)
 """
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 def python_runner(code: str, *, env: dict[str, str] | None = None, **options: int) -> SubprocessRunner:
     return SubprocessRunner(
         [*PYTHON, code], env=env, max_concurrency=options.pop("max_concurrency", 4), **options

@@ -10,10 +10,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
 from .errors import UsageError
+from .hotmart.config import parse_now
 from .store import default_state_dir
 
 SCENARIOS = (
@@ -122,14 +122,7 @@ def _optional_now(value: str | None) -> int | None:
     """Epoch milliseconds, or an ISO date/datetime (UTC when no zone is given)."""
     if value is None:
         return None
-    if value.lstrip("-").isdigit():
-        return int(value)
     try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise UsageError(
-            f"HOTMART_SANDBOX_NOW={value!r} is neither epoch milliseconds nor an ISO date/datetime"
-        ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return int(moment.timestamp() * 1000)
+        return parse_now(value)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None

@@ -27,13 +27,22 @@ def resolve_now_ms(now_ms: int | None = None) -> int:
     configured = os.environ.get("HOTMART_SANDBOX_NOW", "").strip()
     if not configured:
         return int(time.time() * 1000) // DAY_MS * DAY_MS
-    if configured.lstrip("-").isdigit():
-        return int(configured)
+    return parse_now(configured)
+
+
+def parse_now(text: str) -> int:
+    """A ``HOTMART_SANDBOX_NOW`` value: epoch milliseconds or an ISO date/datetime (UTC without a zone).
+
+    Raises:
+        ValueError: the text is neither.
+    """
+    if text.lstrip("-").isdigit():
+        return int(text)
     try:
-        moment = datetime.fromisoformat(configured.replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError as exc:
         raise ValueError(
-            f"HOTMART_SANDBOX_NOW must be epoch milliseconds or an ISO date: {configured!r}"
+            f"HOTMART_SANDBOX_NOW={text!r} is neither epoch milliseconds nor an ISO date/datetime"
         ) from exc
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
