@@ -81,6 +81,24 @@ async def test_a_cut_action_output_keeps_whole_items_from_the_start_and_says_how
     assert f"Only the first {len(items)} items" in cut["how_to_get_rest"]
     assert "max_results" in cut["how_to_get_rest"]
     assert full["truncated"] is False
+    # The action's own token points at item 51: after the cut, following it would skip items.
+    assert full["output"]["next_page_token"]
+    assert cut["output"]["next_page_token"] is None
+    assert "continuation token was removed" in cut["how_to_get_rest"]
+
+
+def test_a_cut_raw_hotmart_body_loses_its_page_token_but_an_uncut_one_keeps_it() -> None:
+    items = [{"transaction": f"HP{n:010d}", "note": "x" * 200} for n in range(40)]
+    body = {"items": items, "page_info": {"next_page_token": "eyJwYWdlIjoyfQ", "results_per_page": 40}}
+    whole = ok(RunActionOutput(status="ok", action_id="a1", action_run_id=None, output=body))
+
+    cut = keep_within_budget(whole, 3_000).structured_content
+    kept = keep_within_budget(whole, 1_000_000).structured_content
+
+    assert cut is not None and kept is not None
+    assert 0 < cut["returned_items"] < 40
+    assert cut["output"]["page_info"] == {"next_page_token": None, "results_per_page": 40}
+    assert kept["output"]["page_info"]["next_page_token"] == "eyJwYWdlIjoyfQ"
 
 
 async def test_an_uncut_list_says_truncated_false(sandbox: Sandbox) -> None:

@@ -96,8 +96,16 @@ def _success_within_budget(data: dict[str, Any], max_chars: int, shape: ListShap
     if path is not None and items_at(data, path):
         cut = _cut_list(data, path, max_chars, shape)
         if cut is not None:
-            return cut
-        data = with_items(data, path, items_at(data, path)[:1])
+            fixed = _without_stale_continuation(cut, data, path)
+            growth = json_size(fixed) - json_size(cut)  # the note, less the nulled tokens
+            if growth > 0 and json_size(fixed) > max_chars:
+                smaller = _cut_list(data, path, max_chars - growth, shape)
+                fixed = _without_stale_continuation(smaller, data, path) if smaller is not None else fixed
+            if json_size(fixed) <= max_chars:
+                return fixed
+        items = items_at(data, path)
+        data = with_items(data, path, items[:1])
+        data = _null_continuations(data, path) if len(items) > 1 else data
         note = {"truncated": True, "returned_items": 1, "how_to_get_rest": FIRST_ITEM_HINT}
     # Shorten long texts but keep every key, so the result still matches the output schema.
     shrunk, fits = shrink_strings(data, max_chars - json_size(note) + 1)  # +1: the objects share braces
@@ -132,6 +140,48 @@ def _cut_list(data: dict[str, Any], path: str, max_chars: int, shape: ListShape)
             if json_size(slimmed) <= max_chars:
                 return slimmed
     return None
+
+
+# Continuation tokens a tool's own answer may carry next to its list (an action's output, a raw
+# Hotmart body). After a cut they point past the items left out, so following them loses data.
+_CONTINUATION_KEYS = ("next_page_token", "nextPageToken", "cursor")
+
+
+def _without_stale_continuation(cut: dict[str, Any], data: dict[str, Any], path: str) -> dict[str, Any]:
+    """Null the list's own continuation tokens once items were cut, and say so in how_to_get_rest."""
+    if cut.get("returned_items", 0) >= len(items_at(data, path)):
+        return cut
+    nulled = _null_continuations(cut, path)
+    if nulled is cut:
+        return cut
+    note = (
+        " Its own continuation token was removed (set to null): it points past the items left out, "
+        "so following it would skip them."
+    )
+    return {**nulled, "how_to_get_rest": (cut.get("how_to_get_rest") or "") + note}
+
+
+def _null_continuations(payload: dict[str, Any], path: str) -> dict[str, Any]:
+    """``payload`` with the tokens beside the list at ``path`` set to null (itself if it has none).
+
+    A top-level token is the server's own (hotmart/budget.py), exact after a cut, and stays.
+    """
+    if "." not in path:
+        return payload
+    parent_path, _, _ = path.rpartition(".")
+    parent: Any = payload
+    for part in parent_path.split("."):
+        parent = parent[part]
+    fresh = {**parent, **{key: None for key in _CONTINUATION_KEYS if parent.get(key)}}
+    page_info = parent.get("page_info")
+    if isinstance(page_info, dict) and any(page_info.get(key) for key in _CONTINUATION_KEYS):
+        fresh["page_info"] = {**page_info, **{key: None for key in _CONTINUATION_KEYS if page_info.get(key)}}
+    return payload if fresh == parent else _replace_at(payload, parent_path, fresh)
+
+
+def _replace_at(payload: dict[str, Any], dotted: str, value: Any) -> dict[str, Any]:
+    head, _, rest = dotted.partition(".")
+    return {**payload, head: _replace_at(payload[head], rest, value) if rest else value}
 
 
 def _has(item: Any, field: str) -> bool:
