@@ -31,7 +31,9 @@ pytestmark = pytest.mark.anyio
 SIMULATOR = (sys.executable, "-m", "hotmart_membrane_mcp.sandbox")
 HOTMART = "https://hotmart.com/"
 SALES_HISTORY = "/payments/api/v1/sales/history"
-VARIANTS = list(itertools.product(("raw", "wrapped"), ("json-stdout", "text-stderr"), ("body", "full")))
+VARIANTS = list(
+    itertools.product(("raw", "wrapped"), ("json-stdout", "text-stderr"), ("body", "full", "body-exit0"))
+)
 VARIANT_IDS = ["-".join(variant) for variant in VARIANTS]
 ERROR_STYLES = ("json-stdout", "text-stderr")
 
@@ -80,7 +82,8 @@ async def test_every_failure_maps_to_its_error_type_in_every_output_variant(
 
     with pytest.raises(UpstreamError) as upstream:
         await backend.request(connection.id, ProxyRequest(path="/payments/api/v1/no-such-thing"))
-    assert upstream.value.details["status"] == 404
+    # body-exit0 reports no status: the failure is recognised by Hotmart's error body alone.
+    assert upstream.value.details.get("status") == (None if request_output == "body-exit0" else 404)
     assert upstream.value.details["body"]["error"] == "not_found"
 
     with pytest.raises(ActionNotFound):
@@ -171,7 +174,8 @@ async def test_logged_out_scenario_needs_login_and_the_login_flow_fixes_it(sandb
 
 
 @pytest.mark.parametrize(
-    ("errors", "request_output"), [*itertools.product(ERROR_STYLES, ("body",)), ("json-stdout", "full")]
+    ("errors", "request_output"),
+    [*itertools.product(ERROR_STYLES, ("body",)), ("json-stdout", "full"), ("json-stdout", "body-exit0")],
 )
 async def test_rate_limited_scenario_is_rate_limited_with_retry_after_when_known(
     sandbox, errors: str, request_output: str
@@ -182,7 +186,7 @@ async def test_rate_limited_scenario_is_rate_limited_with_retry_after_when_known
     )
     with pytest.raises(RateLimited) as caught:
         await backend.request(connection.id, ProxyRequest(path=SALES_HISTORY))
-    if errors == "json-stdout":  # the one-line text form has no headers
+    if errors == "json-stdout" and request_output != "body-exit0":  # text and bare bodies carry no headers
         assert caught.value.details["retry_after_s"] == 1
     with pytest.raises(RateLimited):
         await backend.run_action("list-sales", connection.id, {})

@@ -14,7 +14,7 @@ import json
 import re
 from typing import Any
 
-from ..errors import CliFailed, shorten
+from ..errors import CliFailed, RateLimited, UpstreamError, shorten
 from .failure import classify, raise_for_failure
 from .models import Action, ActionRun, ClientAction, Connection, LoginStart, LoginStatus, ProxyResponse
 from .output import ENVELOPE_META_KEYS, NOT_JSON, load_json, unwrap_envelope
@@ -155,6 +155,16 @@ def parse_request_output(result: CliResult) -> ProxyResponse:
         return ProxyResponse(status=None, headers=None, body=result.stdout.strip())
     full = _full_response(value)
     if full is None:
+        if _is_hotmart_error(value):
+            # §2.11/§2.12: a CLI that prints the external body may exit 0 on a failed request; an
+            # answer in Hotmart's error shape (hotmart-api.md §4) is a failure whatever the exit code.
+            if value["error"] == "too_many_requests":
+                raise RateLimited(f"Hotmart's rate limit was reached: {value.get('error_description')}")
+            raise UpstreamError(
+                f"Hotmart answered with an error (status not reported): {value['error']}: "
+                f"{shorten(str(value.get('error_description') or ''), 500)}",
+                body=value,
+            )
         return ProxyResponse(status=None, headers=None, body=value)
     status, headers, body = full
     if not 200 <= status < 300:
@@ -287,4 +297,14 @@ def _unreadable(result: CliResult, command: str, why: str) -> CliFailed:
         f"`membrane {command}` succeeded but {why}.",
         exit_code=result.exit_code,
         output=shorten(result.stdout.strip(), 500) or None,
+    )
+
+
+def _is_hotmart_error(value: Any) -> bool:
+    """Hotmart's error body: ``{error, error_description[, error_uri]}`` and no data beside it."""
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("error"), str)
+        and "error_description" in value
+        and set(value) <= {"error", "error_description", "error_uri"}
     )

@@ -32,6 +32,8 @@ sits behind a switch.
   failed with status code 404", "data": {"status", "headers", "response"}}`` (json-stdout) or
   ``Error: Request failed with status code 404: <compact body JSON>`` (text-stderr).
   ``full`` prints ``{"status", "headers", "body"}`` and exits 0 for any status.
+  ``body-exit0`` prints the Hotmart body and exits 0 whatever the status (a CLI that just
+  relays the answer: the status is then visible only in Hotmart's own error body).
 * ``connection get --wait`` writes one ``Waiting ...`` line to stderr when it starts to block.
 
 Environment switches (an unknown value is a usage error, exit 2; an empty value means unset)
@@ -42,7 +44,7 @@ Environment switches (an unknown value is a usage error, exit 2; an empty value 
                               rate-limited | slow | flaky
 ``HOTMART_SANDBOX_ENVELOPE``  raw (default) | wrapped
 ``HOTMART_SANDBOX_ERRORS``    json-stdout (default) | text-stderr
-``HOTMART_SANDBOX_REQUEST_OUTPUT``  body (default) | full
+``HOTMART_SANDBOX_REQUEST_OUTPUT``  body (default) | full | body-exit0
 ``HOTMART_SANDBOX_SEED``      integer seed of the Hotmart dataset
 ``HOTMART_SANDBOX_NOW``       the dataset's "now": epoch ms or an ISO date/datetime
 ``HOTMART_SANDBOX_DELAY_S``   seconds every command sleeps in the slow scenario (default 2)

@@ -80,7 +80,8 @@ def write_proxied(
         full = {"status": response.status, "headers": response.headers, "body": response.body}
         stdout.write(to_json(full) + "\n")
         return EXIT_OK
-    if 200 <= response.status < 300:
+    # body-exit0: a CLI that just prints what Hotmart answered, success or not (§2.11/§2.12 UNKNOWN).
+    if 200 <= response.status < 300 or settings.request_output == "body-exit0":
         if response.body is not None:
             stdout.write(to_json(response.body) + "\n")
         return EXIT_OK

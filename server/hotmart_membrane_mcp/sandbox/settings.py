@@ -31,7 +31,7 @@ SCENARIOS = (
 )
 ENVELOPES = ("raw", "wrapped")
 ERROR_STYLES = ("json-stdout", "text-stderr")
-REQUEST_OUTPUTS = ("body", "full")
+REQUEST_OUTPUTS = ("body", "full", "body-exit0")
 
 _Getter = Callable[[str], "str | None"]
 
