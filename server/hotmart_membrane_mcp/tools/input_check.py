@@ -11,6 +11,7 @@ from typing import Any
 
 from jsonschema import validators
 from jsonschema.exceptions import SchemaError, ValidationError, best_match
+from referencing.exceptions import Unresolvable
 
 from ..errors import InvalidInput
 from .results import field_path
@@ -31,7 +32,14 @@ def check_action_input(schema: dict[str, Any] | None, value: dict[str, Any]) -> 
     except SchemaError:
         logger.warning("An action's input schema is not valid JSON Schema; its input is not checked here.")
         return
-    errors = list(validator_class(schema).iter_errors(value))
+    try:
+        errors = list(validator_class(schema).iter_errors(value))
+    except Unresolvable:
+        # A $ref we cannot follow (never fetched over the network): Membrane checks the input itself.
+        logger.warning(
+            "An action's input schema has a $ref that cannot be resolved; its input is not checked here."
+        )
+        return
     if not errors:
         return
     error = best_match(errors)
