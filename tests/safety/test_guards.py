@@ -293,3 +293,10 @@ def test_action_input_object_passes_and_none_means_empty() -> None:
 def test_guards_name_a_custom_field_when_told_to() -> None:
     assert refused_field(lambda: check_api_path("-x", field="url_path")) == "url_path"
     assert refused_field(lambda: check_body(1, field="payload")) == "payload"
+
+
+@pytest.mark.parametrize("name", ["X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override"])
+def test_a_method_override_header_is_refused_so_a_get_cannot_act_as_a_write(name: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        check_headers({name: "PUT"})
+    assert caught.value.details["field"] == f"headers.{name}"

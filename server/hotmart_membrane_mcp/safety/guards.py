@@ -46,9 +46,13 @@ MAX_PERCENT_DECODING_ROUNDS = 3
 ALLOWED_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 # Credentials are Membrane's to attach; Host and the hop-by-hop headers would let a caller
-# re-target or smuggle the request (RFC 7230 §6.1).
+# re-target or smuggle the request (RFC 7230 §6.1); the method-override headers would let a GET,
+# which is never held for confirmation, act as a write on a gateway that honours them.
 REFUSED_HEADERS = frozenset(
     {
+        "x-http-method-override",
+        "x-http-method",
+        "x-method-override",
         "authorization",
         "proxy-authorization",
         "cookie",
@@ -159,7 +163,8 @@ def check_headers(headers: Any, *, field: str = "headers") -> tuple[tuple[str, s
         if name.lower() in REFUSED_HEADERS:
             raise refuse(
                 slot,
-                "may not be set: Membrane supplies credentials and connection headers itself.",
+                "may not be set: Membrane supplies credentials and connection headers itself, and the "
+                "HTTP method comes from `method` only.",
                 next_step=f"Remove the {name} header and call again.",
             )
         text = _require_str(value, slot)
