@@ -42,9 +42,10 @@ LIST_SHAPES = {
     ),
     "run_action": ListShape(
         None,
-        "Only the first {returned} items fit in the result budget: run the action again asking for fewer "
-        "(a smaller max_results, narrower filters or dates), or use proxy_request, which pages and can "
-        "return only some `fields` or write everything to a file with `save_to`.",
+        "Only the first {returned} items fit in the result budget: run the action again with "
+        "max_results={returned} (or fewer, or narrower filters or dates) and follow its own page token "
+        "page by page, or use proxy_request, which pages with exact resume tokens and can return only "
+        "some `fields` or write everything to a file with `save_to`.",
     ),
 }
 SHORTENED_HINT = (
