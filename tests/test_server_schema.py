@@ -99,9 +99,13 @@ async def test_a_read_only_server_says_its_writing_tools_only_read_and_refuse_wr
 
     for name in WRITING_TOOLS:
         hints = tools[name]["annotations"]
-        assert (hints["readOnlyHint"], hints["destructiveHint"]) == (True, False), name
+        assert hints["destructiveHint"] is False and hints["idempotentHint"] is True, name
         assert "read-only" in tools[name]["description"], name
         assert "writes_disabled" in tools[name]["description"], name
+    assert tools["run_action"]["annotations"]["readOnlyHint"] is True
+    # save_to still creates a (new, never overwritten) export file, so proxy_request is not read-only.
+    assert tools["proxy_request"]["annotations"]["readOnlyHint"] is False
+    assert "save_to" in tools["proxy_request"]["description"]
 
 
 @pytest.mark.parametrize("mode", ["confirm", "allow"])

@@ -71,13 +71,11 @@ def test_csv_cells_that_look_like_formulas_are_neutralised(export_dir: Path) -> 
     assert rows[2]["buyer.name"] == '\'=HYPERLINK("x")'
 
 
-def test_export_files_are_private_to_the_user_and_replace_atomically(export_dir: Path) -> None:
-    first = save_export(ITEMS, "sales.jsonl", export_dir)
-    second = save_export(ITEMS[:1], "sales.jsonl", export_dir)
+def test_export_files_are_private_to_the_user_and_leave_no_temp_file(export_dir: Path) -> None:
+    saved = save_export(ITEMS, "sales.jsonl", export_dir)
 
-    assert first.path == second.path
-    assert len(Path(second.path).read_text().splitlines()) == 1
-    assert stat.S_IMODE(os.stat(second.path).st_mode) == 0o600
+    assert len(Path(saved.path).read_text().splitlines()) == len(ITEMS)
+    assert stat.S_IMODE(os.stat(saved.path).st_mode) == 0o600
     assert [p.name for p in export_dir.iterdir()] == ["sales.jsonl"]  # no temp files left behind
 
 
@@ -128,3 +126,15 @@ def test_default_export_dir_follows_each_platforms_convention(tmp_path: Path) ->
     )
     assert default_export_dir({}, "darwin", home) == home / "Library" / "Application Support" / tail
     assert default_export_dir({"LOCALAPPDATA": str(tmp_path / "L")}, "win32", home) == tmp_path / "L" / tail
+
+
+def test_an_existing_file_is_never_overwritten(export_dir: Path) -> None:
+    first = save_export(ITEMS, "sales.csv", export_dir)
+    before = Path(first.path).read_bytes()
+
+    with pytest.raises(InvalidInput) as caught:
+        save_export(ITEMS[:1], "sales.csv", export_dir)
+
+    assert "already exists" in caught.value.message and caught.value.details["field"] == "save_to"
+    assert Path(first.path).read_bytes() == before
+    assert sorted(path.name for path in export_dir.iterdir()) == ["sales.csv"]  # no temp file left

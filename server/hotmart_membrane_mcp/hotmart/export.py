@@ -84,7 +84,19 @@ def resolve_export_path(save_to: str, export_dir: Path) -> tuple[Path, str]:
             next_step=f"Give a file name relative to the export folder, e.g. 'sales.csv' (saved in {root}).",
             field="save_to",
         )
+    if target.exists():
+        raise _exists(save_to, target)
     return target, FORMATS[suffix]
+
+
+def _exists(save_to: str, target: Path) -> InvalidInput:
+    # Never overwrite: an earlier export may be the only copy, and a prompt injected into the
+    # data an agent reads must not be able to clobber it.
+    return InvalidInput(
+        f"save_to: {target} already exists, and exports never overwrite a file.",
+        next_step=f"Choose a new file name (e.g. add a date or a number to {save_to!r}) and call again.",
+        field="save_to",
+    )
 
 
 def flatten(item: Any, prefix: str = "") -> dict[str, Any]:
@@ -126,7 +138,8 @@ def _jsonl_text(items: Iterable[Any]) -> str:
     return "".join(json.dumps(item, ensure_ascii=False, separators=(",", ":")) + "\n" for item in items)
 
 
-def _write_atomically(target: Path, text: str) -> None:
+def _write_atomically(target: Path, save_to: str, text: str) -> None:
+    """Write a complete file under its final name, failing (not replacing) if that name was taken."""
     target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
@@ -134,10 +147,12 @@ def _write_atomically(target: Path, text: str) -> None:
             file.write(text)
             file.flush()
             os.fsync(file.fileno())
-        os.replace(temp_name, target)
-    except BaseException:
+        # A hard link appears complete and fails if the name exists meanwhile (os.replace would not).
+        os.link(temp_name, target)
+    except FileExistsError:
+        raise _exists(save_to, target) from None
+    finally:
         Path(temp_name).unlink(missing_ok=True)
-        raise
 
 
 def save_export(items: Sequence[Any], save_to: str, export_dir: Path) -> SavedExport:
@@ -150,10 +165,10 @@ def save_export(items: Sequence[Any], save_to: str, export_dir: Path) -> SavedEx
     if export_format == "csv":
         rows = [flatten(item) for item in items]
         columns = list(dict.fromkeys(column for row in rows for column in row))
-        _write_atomically(target, _csv_text(rows, columns))
+        _write_atomically(target, save_to, _csv_text(rows, columns))
         preview: list[Any] = rows[:PREVIEW_ROWS]
     else:
         columns = list(dict.fromkeys(key for item in items if isinstance(item, dict) for key in item))
-        _write_atomically(target, _jsonl_text(items))
+        _write_atomically(target, save_to, _jsonl_text(items))
         preview = list(items[:PREVIEW_ROWS])
     return SavedExport(str(target), export_format, len(items), columns, preview)

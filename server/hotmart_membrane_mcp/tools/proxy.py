@@ -172,7 +172,7 @@ def register(server: MCPServer, state: ServerState) -> None:
         name=TOOL,
         title="Call the Hotmart API",
         description=PROXY_DESCRIPTION + writes_policy(mode, TOOL),
-        annotations=write_tool_annotations(mode),
+        annotations=write_tool_annotations(mode, saves_files=True),
     )
 
 

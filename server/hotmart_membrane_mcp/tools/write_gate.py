@@ -135,11 +135,16 @@ def _price_of(body: Any, transaction: str) -> str | None:
     return None
 
 
-def write_tool_annotations(mode: WritesMode) -> ToolAnnotations:
-    """Truthful hints for a tool that may write: a read-only server's tools only read."""
+def write_tool_annotations(mode: WritesMode, *, saves_files: bool = False) -> ToolAnnotations:
+    """Truthful hints for a tool that may write.
+
+    On a read-only server it changes nothing in Hotmart; a tool that can save an export
+    (proxy_request's ``save_to``) still creates files, never overwriting one, so it is not
+    read-only but not destructive either.
+    """
     if mode == "deny":
         return ToolAnnotations(
-            read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=True
+            read_only_hint=not saves_files, destructive_hint=False, idempotent_hint=True, open_world_hint=True
         )
     return ToolAnnotations(
         read_only_hint=False, destructive_hint=True, idempotent_hint=False, open_world_hint=True
@@ -152,6 +157,7 @@ def writes_policy(mode: WritesMode, tool: str) -> str:
         return (
             "This server is read-only: a call that would change data in Hotmart is refused with "
             "error_type writes_disabled, and nothing is sent."
+            + (" Only save_to writes, a new local file." if tool == "proxy_request" else "")
         )
     if mode == "allow":
         return (
