@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from typing import Annotated, Any
 
+import anyio
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 from mcp.server.mcpserver.resources import TextResource
@@ -22,6 +23,8 @@ from . import __version__
 from .config import DEFAULT_MAX_RESULT_CHARS, Settings
 from .hotmart import guide
 from .hotmart.catalogue import AREAS
+from .hotmart.paging import Sleep
+from .membrane import progress
 from .membrane.backend import MembraneBackend
 from .tools import ServerState, register_all
 from .tools.compact_schema import compact_tool
@@ -54,7 +57,8 @@ class HotmartMcpServer(MCPServer[Any]):
         self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
     ) -> CallToolResult | InputRequiredResult:
         try:
-            result = await super().call_tool(name, arguments, context)
+            with progress.reporting_to(_progress_sink(context)):
+                result = await super().call_tool(name, arguments, context)
         except ToolError as exc:
             if isinstance(exc, UnexpectedToolError) or not isinstance(exc.__cause__, ValidationError):
                 raise
@@ -70,8 +74,27 @@ class HotmartMcpServer(MCPServer[Any]):
         return [compact_tool(tool) for tool in await super().list_tools()]
 
 
+def _progress_sink(context: Context[Any, Any] | None) -> progress.ProgressSink | None:
+    """Messages from the Membrane boundary (npx fetching the CLI) as progress of this tool call."""
+    if context is None:
+        return None
+    sent = 0
+
+    async def sink(message: str) -> None:
+        nonlocal sent
+        # Progress must rise; these come before any page count, so they stay below 1.
+        sent += 1
+        await context.report_progress(1 - 1 / (sent + 1), None, message)
+
+    return sink
+
+
 def build_server(
-    settings: Settings, backend: MembraneBackend, *, clock: Callable[[], float] = time.monotonic
+    settings: Settings,
+    backend: MembraneBackend,
+    *,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Sleep = anyio.sleep,
 ) -> MCPServer[Any]:
     """The MCP server with every tool, using ``backend`` for all Membrane operations.
 
@@ -79,6 +102,7 @@ def build_server(
         settings: the server's configuration.
         backend: the Membrane boundary (the CLI backend in production and tests).
         clock: monotonic seconds; tests inject a fake one to expire caches without sleeping.
+        sleep: how reads wait before retrying (429, 5xx); tests inject one that returns at once.
     """
     server = HotmartMcpServer(
         "hotmart-membrane-mcp",
@@ -87,7 +111,7 @@ def build_server(
         version=__version__,
         max_result_chars=settings.max_result_chars,
     )
-    register_all(server, ServerState(settings=settings, backend=backend, clock=clock))
+    register_all(server, ServerState(settings=settings, backend=backend, clock=clock, sleep=sleep))
     add_guide(server)
     return server
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from hotmart_membrane_mcp.errors import InvalidInput, RateLimited
+from hotmart_membrane_mcp.errors import RateLimited, UpstreamError
 from hotmart_membrane_mcp.hotmart.paging import STOP_NO_PAGE_INFO, STOP_REPEATED_TOKEN, fetch_all
 from hotmart_membrane_mcp.membrane.models import ProxyRequest, ProxyResponse
 
@@ -83,9 +83,10 @@ async def test_a_page_token_seen_before_stops_instead_of_looping() -> None:
     assert result.items == [1, 2, 3] and len(send.requests) == 3
 
 
-async def test_an_answer_that_is_not_a_list_is_refused_on_the_first_page() -> None:
-    with pytest.raises(InvalidInput):
+async def test_an_answer_that_is_not_a_list_is_an_upstream_error_quoting_it_on_the_first_page() -> None:
+    with pytest.raises(UpstreamError) as caught:
         await fetch_all(ScriptedSend([{"name": "me"}]), ProxyRequest("/user/api/v1/me"), max_pages=5)
+    assert '{"name": "me"}' in caught.value.message and "hotmart://api/catalogue" in caught.value.next_step
 
 
 async def test_a_429_without_retry_after_backs_off_doubling_within_the_limit() -> None:

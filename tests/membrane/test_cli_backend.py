@@ -147,10 +147,10 @@ async def test_request_builds_long_form_flags_and_no_output_json_flag() -> None:
 
 
 async def test_request_without_body_sends_no_json_flag() -> None:
-    runner = FakeRunner().script(["request"], CliResult(0, "", ""))
+    runner = FakeRunner().script(["request"], ok_json({"items": []}))
     response = await backend_with(runner).request("con_1", ProxyRequest(path="/club/api/v1/users"))
     assert runner.last_args == ("request", "con_1", "/club/api/v1/users", "--method=GET")
-    assert response.body is None
+    assert response.body == {"items": []}
 
 
 async def test_a_request_body_that_looks_like_a_membrane_error_is_still_the_body() -> None:

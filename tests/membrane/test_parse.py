@@ -243,12 +243,32 @@ def test_request_body_mode_gives_the_body_with_unknown_status() -> None:
     assert (response.status, response.headers, response.body) == (None, None, {"items": [], "page_info": {}})
 
 
-def test_request_with_empty_output_has_no_body() -> None:
-    assert parse.parse_request_output(CliResult(0, "\n", "")).body is None
+def test_a_write_with_empty_output_has_no_body() -> None:
+    assert parse.parse_request_output(CliResult(0, "\n", ""), method="PUT").body is None
 
 
-def test_request_text_body_is_kept_as_text() -> None:
-    assert parse.parse_request_output(CliResult(0, "plain text\n", "")).body == "plain text"
+def test_a_write_text_body_is_kept_as_text() -> None:
+    assert parse.parse_request_output(CliResult(0, "plain text\n", ""), method="POST").body == "plain text"
+
+
+@pytest.mark.parametrize(
+    ("printed", "kind"),
+    [
+        ("\n", "nothing"),
+        ("<!DOCTYPE html><html><body>Redirecting to /docs/</body></html>", "an HTML page"),
+        ("plain text\n", "plain text"),
+        ('{"items": [{"purchase": ', "incomplete JSON"),
+    ],
+)
+def test_a_read_without_a_json_body_is_an_upstream_error_quoting_it(printed: str, kind: str) -> None:
+    with pytest.raises(UpstreamError) as caught:
+        parse.parse_request_output(CliResult(0, printed, ""), method="GET", path="/club/api/v1/users")
+    error = caught.value
+    assert error.details["answer"] == kind
+    assert "GET /club/api/v1/users" in error.message and "not an empty result" in error.message
+    assert "hotmart://api/catalogue" in error.next_step
+    if printed.strip():
+        assert error.details["excerpt"] == " ".join(printed.split())[:200]
 
 
 def test_a_hotmart_body_inside_data_is_not_unwrapped() -> None:

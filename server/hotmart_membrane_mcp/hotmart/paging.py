@@ -9,6 +9,7 @@ says ``complete: False`` with the reason, and returns the exact point to resume 
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
@@ -16,7 +17,7 @@ from typing import Any
 
 import anyio
 
-from ..errors import HotmartMcpError, InvalidInput, RateLimited
+from ..errors import CliFailed, HotmartMcpError, RateLimited, UpstreamError
 from ..membrane.models import ProxyRequest, ProxyResponse
 from .clip import json_size
 from .resume import PageSpan, ResumePoint
@@ -32,6 +33,11 @@ Sleep = Callable[[float], Awaitable[None]]
 # this many seconds, doubling, within the caller's total wait limit.
 _FALLBACK_WAIT_S = 2.0
 _MAX_ATTEMPTS_PER_PAGE = 6
+# A read that failed on the way (Hotmart's 5xx, or the CLI failing without Hotmart's answer) is
+# retried after 1, 2 and 4 s, within this total per walk; reads change nothing, so repeating is safe.
+_TRANSIENT_FIRST_WAIT_S = 1.0
+_MAX_TRANSIENT_RETRIES = 3
+MAX_TRANSIENT_WAIT_S = 15.0
 
 STOP_COMPLETE = "complete"
 STOP_MAX_PAGES = "max_pages"
@@ -60,6 +66,7 @@ class PagedResult:
     select_dropped: bool = False  # Hotmart refused our `select`; pages were fetched without it
     started_at_beginning: bool = True
     http_status: int | None = None  # of the last page, when the backend reports it
+    retry_waits: list[dict[str, Any]] = field(default_factory=list)  # {after_page, waited_s} after 5xx etc.
 
     @property
     def known_total(self) -> int | None:
@@ -102,10 +109,22 @@ def _page_parts(body: Any) -> tuple[list[Any], dict[str, Any] | None]:
     if isinstance(body, dict) and isinstance(body.get("items"), list):
         page_info = body.get("page_info")
         return body["items"], page_info if isinstance(page_info, dict) else None
-    raise InvalidInput(
-        "This endpoint did not answer with a list of items, so there are no pages to follow.",
-        next_step="Call proxy_request without all_pages for this path.",
+    raise NotAList(
+        f"Hotmart's answer is not a list of items (no `items` array): {_excerpt(body)}. On a list "
+        "endpoint this usually means the path or a parameter (Club subdomain, product ucode) is wrong.",
+        next_step="Check the path and its parameters against the resource hotmart://api/catalogue, "
+        "then retry.",
+        answer="not a list",
     )
+
+
+class NotAList(UpstreamError):
+    """A page that holds no list of items: Hotmart's odd answer, unless paging was asked of a non-list."""
+
+
+def _excerpt(body: Any) -> str:
+    text = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False, default=str)
+    return repr(text if len(text) <= 200 else text[:199] + "…")
 
 
 @dataclass
@@ -127,19 +146,56 @@ class _WaitBudget:
         return True
 
 
-async def _send_waiting_out_429s(
-    send: Send, request: ProxyRequest, budget: _WaitBudget, after_page: int
+def is_transient(exc: HotmartMcpError) -> bool:
+    """A read failure worth repeating: Hotmart's 5xx, or the CLI failing before Hotmart answered.
+
+    Not: 4xx (the request is wrong), odd bodies (the path is wrong), timeouts (repeating one
+    multiplies the wait), an output overflow or a CLI that cannot start (both would recur).
+    """
+    if isinstance(exc, NotAList):
+        return False
+    if isinstance(exc, UpstreamError):
+        status = exc.details.get("status")
+        if isinstance(status, int):
+            return status >= 500
+        body = exc.details.get("body")
+        return isinstance(body, dict) and body.get("error") == "internal_server_error"
+    if isinstance(exc, CliFailed):
+        return exc.details.get("exit_code") not in (None, 0) and "os_error" not in exc.details
+    return False
+
+
+async def _send_retrying(
+    send: Send, request: ProxyRequest, budget: _WaitBudget, after_page: int, transient: _WaitBudget
 ) -> ProxyResponse:
-    """``send(request)``, retried after each 429 while the wait budget lasts; then the 429 is raised."""
-    for attempt in range(_MAX_ATTEMPTS_PER_PAGE):
+    """``send(request)``, waiting out 429s while ``budget`` lasts and retrying transient failures
+    (``is_transient``) with doubling waits while ``transient`` lasts; then the last error is raised."""
+    rate_limited = failed = 0
+    while True:
         try:
             return await send(request)
         except RateLimited as exc:
             wait = _seconds(exc.details.get("retry_after_s"))
-            wait = wait if wait is not None else _FALLBACK_WAIT_S * 2**attempt
-            if attempt + 1 == _MAX_ATTEMPTS_PER_PAGE or not await budget.wait(wait, after_page):
+            wait = wait if wait is not None else _FALLBACK_WAIT_S * 2**rate_limited
+            rate_limited += 1
+            if rate_limited == _MAX_ATTEMPTS_PER_PAGE or not await budget.wait(wait, after_page):
                 raise
-    raise AssertionError("unreachable: the last attempt returns or raises")
+        except HotmartMcpError as exc:
+            if not is_transient(exc) or failed == _MAX_TRANSIENT_RETRIES:
+                raise
+            wait = _TRANSIENT_FIRST_WAIT_S * 2**failed
+            failed += 1
+            if not await transient.wait(wait, after_page):
+                raise
+            logger.info("read failed (%s); retry %d after %g s", exc.message[:200], failed, wait)
+
+
+async def send_read(
+    send: Send, request: ProxyRequest, *, sleep: Sleep = anyio.sleep, max_wait_s: float = MAX_TRANSIENT_WAIT_S
+) -> ProxyResponse:
+    """One GET, retried after transient failures (``is_transient``) within ``max_wait_s``; 429 is raised."""
+    no_rate_limit_waits = _WaitBudget(0, sleep, [])
+    return await _send_retrying(send, request, no_rate_limit_waits, 0, _WaitBudget(max_wait_s, sleep, []))
 
 
 async def fetch_all(
@@ -153,12 +209,16 @@ async def fetch_all(
     max_rate_limit_wait_s: float = 30,
     resume: ResumePoint | None = None,
     stop_after_chars: int | None = None,
+    max_transient_wait_s: float = MAX_TRANSIENT_WAIT_S,
+    retry_waits: list[dict[str, Any]] | None = None,
 ) -> PagedResult:
     """Fetch pages of ``request`` until the last one, ``max_pages`` or ``max_items``.
 
     ``resume`` (from a continuation token) replaces the request's ``page_token`` and drops the
-    first ``resume.skip`` items of that page. An error on the first page is raised; on a later
-    page the walk stops with ``complete=False`` and keeps the items so far.
+    first ``resume.skip`` items of that page. 429s are waited out within
+    ``max_rate_limit_wait_s`` and transient failures (``is_transient``: 5xx, the CLI failing)
+    retried within ``max_transient_wait_s``; an error that remains on the first page is raised;
+    on a later page the walk stops with ``complete=False`` and keeps the items so far.
     ``stop_after_chars``: stop once the items read so far are that much JSON (the result
     budget): the caller can only return that many, so reading more pages would be wasted.
     """
@@ -176,6 +236,11 @@ async def fetch_all(
         started_at_beginning=start.page_token is None and start.skip == 0,
     )
     budget = _WaitBudget(max_rate_limit_wait_s, sleep, result.rate_limit_waits)
+    if retry_waits is not None:  # a caller running several walks shares one retry budget
+        result.retry_waits = retry_waits
+    transient = _WaitBudget(
+        max_transient_wait_s, sleep, result.retry_waits, sum(w["waited_s"] for w in result.retry_waits)
+    )
     sends_select = any(key == "select" for key, _ in request.query)
     token, skip = start.page_token, start.skip
     seen_tokens: set[str | None] = set()
@@ -192,7 +257,7 @@ async def fetch_all(
         seen_tokens.add(token)
         page_request = _with_page_token(request, token, drop_select=result.select_dropped)
         try:
-            response = await _send_waiting_out_429s(send, page_request, budget, result.pages_fetched)
+            response = await _send_retrying(send, page_request, budget, result.pages_fetched, transient)
             items, page_info = _page_parts(response.body)
         except HotmartMcpError as exc:
             if result.pages_fetched == 0:

@@ -157,6 +157,7 @@ async def summarize_sales(
     pages = 0
     failures: list[dict[str, Any]] = []
     waits: list[dict[str, Any]] = []
+    retry_waits: list[dict[str, Any]] = []  # shared by every walk: one retry budget for the summary
     base_query: list[tuple[str, str]] = [
         ("start_date", str(start_ms)),
         ("end_date", str(end_ms)),
@@ -183,6 +184,7 @@ async def summarize_sales(
                 on_page=progress.report,
                 sleep=sleep,
                 max_rate_limit_wait_s=max(max_rate_limit_wait_s - sum(w["waited_s"] for w in waits), 0),
+                retry_waits=retry_waits,
             )
         except HotmartMcpError as exc:
             if pages == 0 and not failures:

@@ -172,7 +172,7 @@ class CliBackend:
             # In `request`, --json is the body flag (§2.11), so there is no output --json here.
             args.append(f"--json={_to_json(request.body, 'body')}")
         result = await self._call(("request",), args, json_output=False, check_body=False)
-        return parse.parse_request_output(result)
+        return parse.parse_request_output(result, method=request.method, path=request.path)
 
     async def _call(
         self,

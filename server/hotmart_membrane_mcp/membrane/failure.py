@@ -6,6 +6,8 @@ message, data?}`` or ``{error, message}`` on stdout or stderr, possibly inside `
 plain text such as ``Error: Request failed with status code 404: {...}``; or just a non-zero
 exit. The mapping, first match wins:
 
+    npm failing under the npx fallback (npm error
+      code E404, ENOTFOUND, ETIMEDOUT, ...)        -> MembraneCliMissing (install command)
     login complete refused (not internal)          -> InvalidInput (field "code")
     key not_authenticated                          -> NotLoggedIn
     key rate_limit_exceeded, status 429            -> RateLimited (retry_after_s from headers)
@@ -40,11 +42,13 @@ from ..errors import (
     ConnectionNotReady,
     HotmartMcpError,
     InvalidInput,
+    MembraneCliMissing,
     NotLoggedIn,
     RateLimited,
     UpstreamError,
     shorten,
 )
+from .npx import INSTALL_COMMAND, npm_failure, npm_failure_message
 from .output import NOT_JSON, ErrorBody, find_error_body, load_json, unwrap_envelope
 from .runner import REDACTED, CliResult
 
@@ -78,6 +82,14 @@ def raise_for_failure(result: CliResult, *, command: str, secrets: Sequence[str]
     (``"action run"``), never user values; every string in ``secrets`` is removed from any
     text that ends up in the error.
     """
+    if result.exit_code != 0 and (code := npm_failure(f"{result.stderr}\n{result.stdout}")):
+        # Never the agent's input and never the connection: there is no CLI to run at all.
+        raise MembraneCliMissing(
+            npm_failure_message(code, f"{result.stderr}\n{result.stdout}"),
+            npm_error=code,
+            install_command=INSTALL_COMMAND,
+            exit_code=result.exit_code,
+        )
     stdout_value = load_json(result.stdout)
     value = stdout_value if stdout_value is not NOT_JSON else load_json(result.stderr)
     if result.exit_code == 0:

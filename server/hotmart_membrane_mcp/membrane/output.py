@@ -96,3 +96,34 @@ def find_error_body(value: Any, *, strict: bool = False) -> ErrorBody | None:
 
 def _str(value: Any) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
+
+
+_EXCERPT_CHARS = 200
+_HTML_START = ("<!doctype", "<html", "<head", "<body", "<?xml", "<title", "<h1", "<p", "<div")
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """Output that holds no JSON: what it looks like, and a short excerpt to quote."""
+
+    kind: str  # "nothing" | "an HTML page" | "incomplete JSON" | "plain text"
+    excerpt: str
+
+
+def unreadable(text: str) -> Unreadable | None:
+    """None when ``text`` holds JSON (``load_json`` reads it); else what it is instead."""
+    stripped = text.strip()
+    if not stripped:
+        return Unreadable("nothing", "")
+    if load_json(stripped) is not NOT_JSON:
+        return None
+    lowered = stripped[:100].lower()
+    if lowered.startswith(_HTML_START):
+        kind = "an HTML page"
+    elif stripped.startswith(("{", "[")):
+        kind = "incomplete JSON"
+    else:
+        kind = "plain text"
+    flat = " ".join(stripped.split())
+    excerpt = flat if len(flat) <= _EXCERPT_CHARS else flat[: _EXCERPT_CHARS - 1] + "…"
+    return Unreadable(kind, excerpt)

@@ -17,7 +17,7 @@ from typing import Any
 from ..errors import CliFailed, RateLimited, UpstreamError, shorten
 from .failure import classify, raise_for_failure
 from .models import Action, ActionRun, ClientAction, Connection, LoginStart, LoginStatus, ProxyResponse
-from .output import ENVELOPE_META_KEYS, NOT_JSON, load_json, unwrap_envelope
+from .output import ENVELOPE_META_KEYS, NOT_JSON, Unreadable, load_json, unreadable, unwrap_envelope
 from .runner import REDACTED, CliResult
 
 __all__ = [
@@ -51,7 +51,8 @@ def json_payload(result: CliResult, *, command: str) -> Any:
     """
     value = load_json(result.stdout)
     if value is NOT_JSON:
-        raise _unreadable(result, command, "its output is not JSON")
+        found = unreadable(result.stdout) or Unreadable("plain text", "")
+        raise _unreadable(result, command, f"printed {found.kind} instead of JSON")
     return unwrap_envelope(value)
 
 
@@ -138,21 +139,27 @@ def parse_action_run(value: Any) -> ActionRun:
     return ActionRun(output=output, action_run_id=run_id)
 
 
-def parse_request_output(result: CliResult) -> ProxyResponse:
+def parse_request_output(result: CliResult, *, method: str = "GET", path: str = "") -> ProxyResponse:
     """What ``membrane request`` printed on exit 0, as a ProxyResponse.
 
     membrane-cli.md §2.11: the output is UNKNOWN. Two forms are read: the response body alone
-    (JSON, text, or nothing -> ``None``; status then unknown, ``None``) and the whole response
+    (JSON, text, or nothing; status then unknown, ``None``) and the whole response
     ``{status, headers, body}``, recognised by exactly those keys. Hotmart bodies are never
     unwrapped from ``{"data": ...}`` (that could be Hotmart's own field); only a wrapped full
     response is. A full response with a non-2xx status raises like a failed request does.
+    A read (GET) must yield JSON: nothing, an HTML page, text or cut-off JSON is an
+    ``UpstreamError`` (hotmart-api.md §2: that is how Hotmart's CDN answers a wrong path or
+    Club subdomain), never an empty result. A write's empty body is its success
+    (hotmart-api.md §4: "look only at the status code"), so writes keep nothing or text as is.
     Call ``raise_for_failure`` first for a non-zero exit.
     """
-    if not result.stdout.strip():
-        return ProxyResponse(status=None, headers=None, body=None)
+    read = method.upper() == "GET"
+    found = unreadable(result.stdout)
+    if found is not None:
+        if read:
+            raise unreadable_read(found, path)
+        return ProxyResponse(status=None, headers=None, body=result.stdout.strip() or None)
     value = load_json(result.stdout)
-    if value is NOT_JSON:
-        return ProxyResponse(status=None, headers=None, body=result.stdout.strip())
     full = _full_response(value)
     if full is None:
         if _is_hotmart_error(value):
@@ -175,11 +182,40 @@ def parse_request_output(result: CliResult) -> ProxyResponse:
             exit_code=0,
             command="request",
         )
+    if read and (body is None or isinstance(body, str)):
+        found = unreadable(body or "")
+        if found is not None:
+            raise unreadable_read(found, path, status=status)
+        body = load_json(body or "")
     return ProxyResponse(status=status, headers=headers, body=body)
+
+
+def unreadable_read(found: Unreadable, path: str, *, status: int | None = None) -> UpstreamError:
+    """The error for a GET whose answer held no JSON (see ``parse_request_output``)."""
+    said = f": {found.excerpt!r}" if found.excerpt else ""
+    where = f"GET {path}" if path else "the GET"
+    message = (
+        f"Hotmart's answer to {where} held {found.kind}, not JSON data{said}. This usually means the "
+        "path or the Club subdomain is wrong: Hotmart's CDN answers unknown paths with an HTML page "
+        "or an empty 200. It is not an empty result."
+    )
+    if found.kind == "nothing":
+        message += " (Offers and plans of a product that has none are also answered with nothing.)"
+    return UpstreamError(
+        message,
+        next_step="Check the path and its parameters (Club subdomain, product ucode or id) against the "
+        "resource hotmart://api/catalogue, then retry.",
+        status=status,
+        answer=found.kind,
+        excerpt=found.excerpt or None,
+    )
 
 
 def parse_login_start(result: CliResult) -> LoginStart:
     """The URL the user must open and the CLI's message (any login code redacted)."""
+    found = unreadable(result.stdout)
+    if found is not None and found.kind != "plain text" and not _URL.search(result.stderr):
+        raise _unreadable(result, "login", f"printed {found.kind} instead of a sign-in link")
     value = unwrap_envelope(load_json(result.stdout))
     url = None
     message = ""

@@ -20,6 +20,12 @@ def _absent(value: Any) -> bool:
 # Field descriptions are paid for on every tools/list (compact_schema.py): they say what the
 # field's name does not (units, when it is null, what to do with it), and nothing else.
 NEXT_STEP = "What to do now."
+PARTIAL_DESCRIPTION = "Only when data is missing: what is missing and why (complete is false)."
+
+
+def partial_notice(reason: str | None) -> str:
+    """The first words of a result that holds only part of the data (issue #8): never missed."""
+    return f"PARTIAL RESULT, data is missing: {reason or 'not every page could be read.'}"
 
 
 class OutputModel(BaseModel):
@@ -147,6 +153,7 @@ class SavedFile(OutputModel):
 
 # CutFields first in the bases only so that `status` stays the first property of the schema.
 class ProxyRequestOutput(CutFields, GatedOutput):
+    partial: str | None = Field(default=None, exclude_if=_absent, description=PARTIAL_DESCRIPTION)
     http_status: int | None = Field(default=None, description="Hotmart's; null when Membrane does not say.")
     body: Any = Field(
         default=None,

@@ -22,13 +22,24 @@ from ..hotmart.budget import Cursor, fit_to_budget
 from ..hotmart.catalogue import Endpoint, find_endpoint
 from ..hotmart.dates import convert_dates
 from ..hotmart.export import resolve_export_path, save_export
-from ..hotmart.paging import STOP_BUDGET, STOP_MAX_PAGES, PagedResult, Send, fetch_all
+from ..hotmart.paging import (
+    STOP_BUDGET,
+    STOP_COMPLETE,
+    STOP_MAX_PAGES,
+    NotAList,
+    PagedResult,
+    Send,
+    Sleep,
+    fetch_all,
+    send_read,
+)
 from ..hotmart.projection import parse_fields, project, project_items, with_select
 from ..hotmart.resume import decode_token, is_resume_token, request_fingerprint
 from ..hotmart.warnings import unknown_path_warning, warnings_for
 from ..membrane.models import ProxyRequest, ProxyResponse
 from ..safety.classify import fill_path
 from .hotmart_io import progress_to, sender
+from .models import partial_notice
 from .state import ServerState
 
 DEFAULT_MAX_PAGES = 50
@@ -101,22 +112,29 @@ async def read(
 
     send = sender(state, connection)
     if not _is_list_read(endpoint, options, point is not None):
-        response = await _send_with_select_fallback(send, sent, bool(options.fields))
+        response = await _send_with_select_fallback(send, sent, bool(options.fields), state.sleep)
         body = _project_body(response.body, options.fields)
         return {**head, "http_status": response.status, "body": body, **notes}
 
-    walk = await fetch_all(
-        send,
-        sent,
-        max_pages=options.max_pages if options.all_pages else 1,
-        on_page=progress_to(ctx),
-        max_rate_limit_wait_s=MAX_RATE_LIMIT_WAIT_S if options.all_pages else 0,
-        resume=point,
-        stop_after_chars=None if options.save_to else state.settings.max_result_chars,
-    )
+    try:
+        walk = await fetch_all(
+            send,
+            sent,
+            max_pages=options.max_pages if options.all_pages else 1,
+            on_page=progress_to(ctx),
+            sleep=state.sleep,
+            max_rate_limit_wait_s=MAX_RATE_LIMIT_WAIT_S if options.all_pages else 0,
+            resume=point,
+            stop_after_chars=None if options.save_to else state.settings.max_result_chars,
+        )
+    except NotAList as exc:
+        raise _paging_asked_of_a_non_list(exc, endpoint, options, path) from None
     items, unmatched = project_items(walk.items, options.fields)
     notes["warnings"] = warnings + _walk_warnings(walk, unmatched)
     head = {**head, "http_status": walk.http_status, **_walk_facts(walk, options)}
+    if _is_partial(walk, options):
+        # The first words an agent reads say that data is missing (complete: false says it too).
+        head = {"partial": partial_notice(head["incomplete_reason"]), **head}
     cursor = Cursor(fingerprint, tuple(walk.spans), walk.resume_point)
     if options.save_to:
         # A year of sales is megabytes of CSV: write it off the event loop.
@@ -170,13 +188,37 @@ def _is_list_read(endpoint: Endpoint | None, options: ReadOptions, resuming: boo
     return options.all_pages or bool(options.save_to) or resuming
 
 
-async def _send_with_select_fallback(send: Send, request: ProxyRequest, selected: bool) -> ProxyResponse:
-    response = await send(request)
+async def _send_with_select_fallback(
+    send: Send, request: ProxyRequest, selected: bool, sleep: Sleep
+) -> ProxyResponse:
+    response = await send_read(send, request, sleep=sleep)
     if selected and response.body in ({}, None):
         # hotmart-api.md §3.4: one unknown attribute in `select` empties the answer; ask again
         # without it (the projection is applied here anyway).
-        response = await send(replace(request, query=with_select(request.query, ())))
+        response = await send_read(send, replace(request, query=with_select(request.query, ())), sleep=sleep)
     return response
+
+
+def _paging_asked_of_a_non_list(
+    exc: NotAList, endpoint: Endpoint | None, options: ReadOptions, path: str
+) -> Exception:
+    """InvalidInput when the agent asked to page an endpoint that is not a list; else Hotmart's odd answer."""
+    asked = [name for name in ("all_pages", "save_to", "resume_token") if name in options.given()]
+    if asked and (endpoint is None or endpoint.shape not in LIST_SHAPES):
+        return InvalidInput(
+            f"{asked[0]} reads the pages of a list, and Hotmart's answer to GET {path} is not a list of "
+            f"items. {exc.message}",
+            next_step=f"Call proxy_request without {', '.join(asked)} for this path.",
+            field=asked[0],
+        )
+    return exc
+
+
+def _is_partial(walk: PagedResult, options: ReadOptions) -> bool:
+    """Data is missing that the agent asked for: not a cut to the budget, not one page by choice."""
+    if walk.complete or walk.stop_reason in (STOP_COMPLETE, STOP_BUDGET):
+        return False
+    return walk.stop_reason != STOP_MAX_PAGES or options.all_pages
 
 
 def _project_body(body: Any, fields: tuple[str, ...]) -> Any:

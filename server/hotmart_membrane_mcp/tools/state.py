@@ -6,7 +6,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import anyio
+
 from ..config import Settings
+from ..hotmart.paging import Sleep
 from ..membrane.backend import MembraneBackend
 from ..membrane.models import Action
 from ..safety.confirm import ConfirmationStore
@@ -22,6 +25,8 @@ class ServerState:
     settings: Settings
     backend: MembraneBackend
     clock: Callable[[], float] = time.monotonic
+    # How reads wait before a retry (429, 5xx); tests inject one that returns at once.
+    sleep: Sleep = anyio.sleep
     # The last connection ensure_connection saw READY; the other tools use it by default.
     default_connection_id: str | None = None
     # After the user accepted a sign-in link, how long to wait for Membrane to see the result.

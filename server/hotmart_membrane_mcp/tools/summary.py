@@ -25,7 +25,7 @@ from ..hotmart.sales_summary import (
 )
 from .arguments import ConnectionIdArg
 from .hotmart_io import progress_to, sender
-from .models import OutputModel
+from .models import PARTIAL_DESCRIPTION, OutputModel, partial_notice
 from .resolution import resolve_connection_id
 from .results import failure, ok
 from .state import ServerState
@@ -95,6 +95,9 @@ class Period(OutputModel):
 
 
 class SalesSummaryOutput(OutputModel):
+    partial: str | None = Field(
+        default=None, exclude_if=lambda value: value is None, description=PARTIAL_DESCRIPTION
+    )
     complete: bool = Field(description="Every page of every status was read.")
     incomplete_reason: str | None
     period: Period
@@ -137,8 +140,11 @@ def register(server: MCPServer, state: ServerState) -> None:
                 product_id=product_id,
                 on_page=progress_to(ctx),
                 max_pages=max_pages,
+                sleep=state.sleep,
             )
             data = {**summary.to_dict(), "date_conversions": conversions, "truncated": False}
+            if not summary.complete:
+                data["partial"] = partial_notice(summary.incomplete_reason)
             data = shorten_summary(data, state.settings.max_result_chars)
             return ok(SalesSummaryOutput.model_validate(data))
         except HotmartMcpError as exc:
