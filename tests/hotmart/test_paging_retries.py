@@ -105,7 +105,13 @@ async def test_a_single_read_is_retried_after_a_5xx() -> None:
 
 
 async def test_sales_summary_retries_a_5xx_and_gives_complete_totals() -> None:
-    sale = {"purchase": {"transaction": "HP1", "status": "APPROVED", "price": {"value": 10, "currency_code": "BRL"}}}
+    sale = {
+        "purchase": {
+            "transaction": "HP1",
+            "status": "APPROVED",
+            "price": {"value": 10, "currency_code": "BRL"},
+        }
+    }
     send = ScriptedSend([status_error(503), page([sale])])
 
     summary = await summarize_sales(send, start_ms=0, end_ms=1, statuses=["APPROVED"], sleep=RecordingSleep())

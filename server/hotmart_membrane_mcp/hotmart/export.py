@@ -11,6 +11,7 @@ hold buyers' personal data.
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import os
@@ -24,6 +25,11 @@ from typing import Any
 from ..errors import InvalidInput
 
 APP_DIR_NAME = "hotmart-membrane-mcp"
+# Most file systems allow 255 bytes per name (NAME_MAX); the schema's 255 characters can be more
+# bytes in UTF-8, so each part of save_to is measured in bytes too. The temporary file beside it
+# has a short fixed name (_TEMP_PREFIX + 8 random characters + ".tmp"), never one derived from it.
+MAX_NAME_BYTES = 255
+_TEMP_PREFIX = ".hmcp-export-"
 FORMATS = {".jsonl": "jsonl", ".csv": "csv"}
 PREVIEW_ROWS = 3
 # Spreadsheets run cells that start with these as formulas; buyer names come from strangers.
@@ -74,6 +80,44 @@ def resolve_export_path(save_to: str, export_dir: Path) -> tuple[Path, str]:
     relative = PurePath(save_to)
     if ".." in relative.parts:
         raise InvalidInput(f"save_to: {save_to!r} may not contain '..'.", field="save_to")
+    try:
+        sizes = [len(os.fsencode(part)) for part in relative.parts]
+    except UnicodeEncodeError:
+        raise InvalidInput("save_to holds characters no file name can have here.", field="save_to") from None
+    for part, size in zip(relative.parts, sizes, strict=True):
+        if size > MAX_NAME_BYTES:
+            raise InvalidInput(
+                f"save_to: the name {part[:40]!r}... is {size} bytes in UTF-8; a file or "
+                f"folder name may have at most {MAX_NAME_BYTES} bytes.",
+                next_step="Choose a shorter file name and call again.",
+                field="save_to",
+            )
+    try:
+        return _resolve_inside(save_to, relative, export_dir)
+    except OSError as exc:
+        raise export_failed(exc, save_to, export_dir) from None
+
+
+def export_failed(exc: OSError, save_to: str, export_dir: Path) -> InvalidInput:
+    """The error for an OSError of the export (a name too long, a full disk, a folder not writable)."""
+    reason = f"{exc.strerror or exc} ({errno.errorcode.get(exc.errno or 0, 'OSError')})"
+    if exc.errno == errno.ENAMETOOLONG:
+        return InvalidInput(
+            f"save_to: {save_to[:60]!r} is too long a path for this file system: {reason}.",
+            next_step="Choose a shorter file name and call again.",
+            field="save_to",
+        )
+    return InvalidInput(
+        f"save_to: the export to {save_to[:60]!r} in {export_dir} could not be written: {reason}. "
+        "Nothing was saved.",
+        next_step="Tell the user the export folder could not be written (they can free space or fix its "
+        "permissions, or set HOTMART_MCP_EXPORT_DIR); call again without save_to to get the data in the "
+        "result instead.",
+        field="save_to",
+    )
+
+
+def _resolve_inside(save_to: str, relative: PurePath, export_dir: Path) -> tuple[Path, str]:
     export_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     root = export_dir.resolve()
     # An absolute path is accepted only when it already points inside the export folder.
@@ -86,7 +130,7 @@ def resolve_export_path(save_to: str, export_dir: Path) -> tuple[Path, str]:
         )
     if target.exists():
         raise _exists(save_to, target)
-    return target, FORMATS[suffix]
+    return target, FORMATS[relative.suffix.lower()]
 
 
 def _exists(save_to: str, target: Path) -> InvalidInput:
@@ -141,7 +185,7 @@ def _jsonl_text(items: Iterable[Any]) -> str:
 def _write_atomically(target: Path, save_to: str, text: str) -> None:
     """Write a complete file under its final name, failing (not replacing) if that name was taken."""
     target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=_TEMP_PREFIX, suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
             file.write(text)
@@ -162,6 +206,13 @@ def save_export(items: Sequence[Any], save_to: str, export_dir: Path) -> SavedEx
     written as JSON. Cells starting like a spreadsheet formula get a leading apostrophe.
     """
     target, export_format = resolve_export_path(save_to, export_dir)
+    try:
+        return _save(items, save_to, target, export_format)
+    except OSError as exc:
+        raise export_failed(exc, save_to, export_dir) from None
+
+
+def _save(items: Sequence[Any], save_to: str, target: Path, export_format: str) -> SavedExport:
     if export_format == "csv":
         rows = [flatten(item) for item in items]
         columns = list(dict.fromkeys(column for row in rows for column in row))

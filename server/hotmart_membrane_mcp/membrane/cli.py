@@ -12,7 +12,7 @@ the real CLI honours it is UNKNOWN, and the validation makes it unnecessary.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..errors import InvalidInput, NotLoggedIn
@@ -50,6 +50,11 @@ MAX_WAIT_S = 60  # membrane-cli.md §2.5: `--timeout` is 1..60 seconds in the AP
 WAIT_MARGIN_S = 15.0  # time for the CLI to start and answer after its own long-poll ends
 MAX_SEARCH_LIMIT = 100
 MAX_INTENT_CHARS = 200  # membrane-cli.md §4.2 IA-tools: intent <= 200 characters
+# Linux: one argv element holds at most 131,072 bytes with its NUL (MAX_ARG_STRLEN), and argv and
+# the environment together at most ARG_MAX (often 2 MiB; 1 MiB on macOS). Our own arguments stay
+# within half of the smaller, so the user's environment keeps the rest.
+MAX_ARG_BYTES = 131_071
+MAX_COMMAND_LINE_BYTES = 512 * 1024
 
 
 class CliBackend:
@@ -145,11 +150,13 @@ class CliBackend:
         """Run an action on the connection and return its output."""
         if not isinstance(input, dict):
             raise InvalidInput("input must be a JSON object.", field="input")
-        args = [
-            check_id(action_id, "action_id"),
-            f"--connectionId={check_id(connection_id, 'connection_id')}",
-            f"--input={_to_json(input, 'input')}",
-        ]
+        args = check_command_line(
+            {
+                "action_id": [check_id(action_id, "action_id")],
+                "connection_id": [f"--connectionId={check_id(connection_id, 'connection_id')}"],
+                "input": [f"--input={_to_json(input, 'input')}"],
+            }
+        )
         result = await self._call(("action", "run"), args)
         return parse.parse_action_run(parse.json_payload(result, command="action run"))
 
@@ -163,14 +170,20 @@ class CliBackend:
         ``{status, headers, body}``.
         """
         # The tools ran the same guards already; checking again here keeps argv safe for any caller.
-        args = [check_id(connection_id, "connection_id"), check_api_path(request.path)]
-        args.append(f"--method={check_request_method(request.method)}")
-        args += [f"--header={name}: {value}" for name, value in check_headers(request.headers)]
-        args += [f"--query={key}={value}" for key, value in check_query(request.query)]
-        args += [f"--pathParam={key}={value}" for key, value in check_path_params(request.path_params)]
+        slots: dict[str, list[str]] = {
+            "connection_id": [check_id(connection_id, "connection_id")],
+            "path": [check_api_path(request.path)],
+            "method": [f"--method={check_request_method(request.method)}"],
+            "headers": [f"--header={name}: {value}" for name, value in check_headers(request.headers)],
+            "query": [f"--query={key}={value}" for key, value in check_query(request.query)],
+            "path_params": [
+                f"--pathParam={key}={value}" for key, value in check_path_params(request.path_params)
+            ],
+        }
         if check_body(request.body) is not None:
             # In `request`, --json is the body flag (§2.11), so there is no output --json here.
-            args.append(f"--json={_to_json(request.body, 'body')}")
+            slots["body"] = [f"--json={_to_json(request.body, 'body')}"]
+        args = check_command_line(slots)
         result = await self._call(("request",), args, json_output=False, check_body=False)
         return parse.parse_request_output(result, method=request.method, path=request.path)
 
@@ -197,6 +210,37 @@ class CliBackend:
         if subcommand not in ALLOWED_SUBCOMMANDS:
             raise ValueError(f"subcommand {subcommand!r} is not allowed")
         return [*subcommand, *args, *(["--json"] if json_output else [])]
+
+
+def check_command_line(slots: Mapping[str, Sequence[str]]) -> list[str]:
+    """The arguments of ``slots`` in order, refused before any process starts when they cannot fit.
+
+    Raises:
+        InvalidInput: one argument is over MAX_ARG_BYTES, or all of them over MAX_COMMAND_LINE_BYTES;
+            the field named is the one that holds the most.
+    """
+    sizes = {
+        field: [len(arg.encode("utf-8", "surrogatepass")) + 1 for arg in args]
+        for field, args in slots.items()
+    }
+    for field, arg_sizes in sizes.items():
+        if arg_sizes and max(arg_sizes) > MAX_ARG_BYTES + 1:
+            raise InvalidInput(
+                f"`{field}` makes one command-line argument of {max(arg_sizes) - 1:,} bytes; the limit is "
+                f"{MAX_ARG_BYTES:,} bytes.",
+                next_step=f"Send a smaller {field}, then retry.",
+                field=field,
+            )
+    total = sum(sum(arg_sizes) for arg_sizes in sizes.values())
+    if total > MAX_COMMAND_LINE_BYTES:
+        biggest = max(sizes, key=lambda field: sum(sizes[field]))
+        raise InvalidInput(
+            f"The arguments of this call are {total:,} bytes on the command line (`{biggest}` alone "
+            f"{sum(sizes[biggest]):,}); the limit is {MAX_COMMAND_LINE_BYTES:,} bytes in all.",
+            next_step=f"Send less in `{biggest}` (or split the work into several calls), then retry.",
+            field=biggest,
+        )
+    return [arg for args in slots.values() for arg in args]
 
 
 def _to_json(value: Any, field: str) -> str:

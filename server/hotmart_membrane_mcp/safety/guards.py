@@ -37,8 +37,11 @@ MAX_PARAM_KEY_CHARS = 100
 MAX_PARAM_VALUE_CHARS = 2_000
 MAX_HEADERS = 50
 MAX_HEADER_VALUE_CHARS = 4_000
-MAX_BODY_BYTES = 256 * 1024
-MAX_ACTION_INPUT_BYTES = 256 * 1024
+# A body or action input travels as ONE argv element (`--json=...`, `--input=...`), and Linux
+# allows 131,072 bytes per element including its NUL (MAX_ARG_STRLEN); measured as sent: JSON
+# with every non-ASCII character escaped (\uXXXX, 6 bytes), so the flag name fits too.
+MAX_BODY_BYTES = 128_000
+MAX_ACTION_INPUT_BYTES = 128_000
 MAX_PERCENT_DECODING_ROUNDS = 3
 
 # membrane-cli.md §2.11 documents `-X` for GET, POST, PUT, PATCH and DELETE; HEAD through the CLI is
@@ -332,14 +335,20 @@ def _scalar_text(value: Any, field: str) -> str:
 
 def _check_json_size(value: Any, field: str, limit: int) -> None:
     try:
-        text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        # The exact text the CLI backend puts in argv (membrane/cli.py _to_json).
+        text = json.dumps(value, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
     except RecursionError:
         raise refuse(field, "is nested too deeply.") from None
     except (TypeError, ValueError) as exc:
         raise refuse(field, f"is not JSON-serialisable ({exc}).") from None
-    size = len(text.encode("utf-8", "surrogatepass"))
+    size = len(text.encode("ascii"))
     if size > limit:
-        raise refuse(field, f"is {size} bytes once serialised; the limit is {limit} bytes.")
+        raise refuse(
+            field,
+            f"is {size:,} bytes as sent (JSON, each non-ASCII character written as a 6-byte \\uXXXX "
+            f"escape); the limit is {limit:,} bytes, what fits in one command-line argument.",
+            next_step=f"Send a smaller {field} (split the work into several calls), then retry.",
+        )
 
 
 def _require_str(value: Any, field: str) -> str:
