@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,13 +62,14 @@ class Sandbox:
         timeout_s: float = 20.0,
         clock: Callable[[], float] = time.monotonic,
         command: tuple[str, ...] = SANDBOX_COMMAND,
+        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
         **settings: Any,
     ) -> MCPServer[Any]:
         """The MCP server over the simulator (``scenario`` sets HOTMART_SANDBOX_SCENARIO first)."""
         if scenario is not None:
             self.variables["HOTMART_SANDBOX_SCENARIO"] = scenario
         backend = make_backend(command, env=self.env(), timeout_s=timeout_s, max_concurrency=4)
-        return build_server(self.settings(timeout_s=timeout_s, **settings), backend, clock=clock)
+        return build_server(self.settings(timeout_s=timeout_s, **settings), backend, clock=clock, sleep=sleep)
 
     async def run(self, *args: str, **switches: str) -> str:
         """Run a simulator command against this state dir; return its stdout (exit != 0 fails the test)."""
