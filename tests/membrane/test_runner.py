@@ -293,3 +293,35 @@ async def test_the_debug_log_of_a_call_never_shows_the_login_code(caplog: pytest
     await python_runner("pass").run(["login", "complete", "WXYZ-2345"], timeout_s=30)
     assert "login complete" in caplog.text and REDACTED in caplog.text
     assert "WXYZ-2345" not in caplog.text
+
+
+# --- OS errors of starting the CLI (issue #8 point 6) -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "mode", "errno_name"),
+    [
+        (None, 0o755, "ENOENT"),
+        ("#!/bin/sh\necho '{}'\n", 0o644, "EACCES"),
+        ("echo 'no #! line'\n", 0o755, "ENOEXEC"),
+    ],
+    ids=["missing", "not-executable", "exec-format"],
+)
+async def test_a_cli_that_cannot_be_started_is_membrane_cli_missing_naming_the_os_reason(
+    tmp_path: Path, content: str | None, mode: int, errno_name: str
+) -> None:
+    path = tmp_path / "membrane"
+    if content is not None:
+        path.write_text(content)
+        path.chmod(mode)
+    with pytest.raises(MembraneCliMissing) as caught:
+        await SubprocessRunner([str(path)], env=None, max_concurrency=1).run(["status"], timeout_s=30)
+    assert caught.value.details["os_error"] == errno_name and errno_name in caught.value.message
+    assert caught.value.details["install_command"] == "npm install -g @membranehq/cli"
+
+
+async def test_an_argument_the_os_refuses_as_too_long_is_cli_failed_naming_e2big() -> None:
+    runner = python_runner("print('never runs')")
+    with pytest.raises(CliFailed) as caught:
+        await runner.run(["x" * 200_000], timeout_s=30)
+    assert caught.value.details["os_error"] == "E2BIG" and "smaller" in caught.value.next_step
