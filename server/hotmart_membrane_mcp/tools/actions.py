@@ -61,7 +61,8 @@ ActionInputArg = Annotated[
     dict[str, Any],
     Field(
         default_factory=dict,
-        description='Matches the action\'s input_schema from search_actions, e.g. {"max_results": 10}.',
+        description="Matches the action's input_schema from search_actions, e.g. "
+        '{"max_results": 10}; at most 128,000 bytes as JSON.',
     ),
 ]
 

@@ -78,7 +78,9 @@ HeadersArg = Annotated[
 ]
 BodyArg = Annotated[
     Any,
-    Field(description='JSON body for POST/PUT/PATCH, e.g. {"code": "PROMO10"}.'),
+    Field(
+        description='JSON body for POST/PUT/PATCH, e.g. {"code": "PROMO10"}; at most 128,000 bytes as JSON.'
+    ),
 ]
 PathParamsArg = Annotated[
     dict[str, str | int],
