@@ -90,3 +90,17 @@ def test_every_tool_has_a_readme_section_with_an_example_call() -> None:
     for name in ("ensure_connection", "search_actions", "run_action", "proxy_request", "login"):
         assert f"### `{name}(" in tools
         assert f"> {name} {{" in tools
+
+
+def test_errors_and_limits_lists_every_error_type_and_the_argument_limits_of_the_code() -> None:
+    from hotmart_membrane_mcp.errors import ALL_ERROR_CLASSES
+    from hotmart_membrane_mcp.membrane.cli import MAX_COMMAND_LINE_BYTES
+    from hotmart_membrane_mcp.safety.guards import MAX_ACTION_INPUT_BYTES, MAX_BODY_BYTES
+
+    text = section("Errors and limits")
+    error_table = text[text.index("| `error_type` |") : text.index("**Reads retry**")]
+    listed = set(re.findall(r"^\| `([a-z_]+)` \|", error_table, re.MULTILINE)) - {"error_type"}
+
+    assert listed == {cls.error_type for cls in ALL_ERROR_CLASSES}
+    assert MAX_BODY_BYTES == MAX_ACTION_INPUT_BYTES and f"{MAX_BODY_BYTES:,} bytes" in text
+    assert f"{MAX_COMMAND_LINE_BYTES:,} bytes" in text
