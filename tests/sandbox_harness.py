@@ -62,14 +62,16 @@ class Sandbox:
         timeout_s: float = 20.0,
         clock: Callable[[], float] = time.monotonic,
         command: tuple[str, ...] = SANDBOX_COMMAND,
-        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
         **settings: Any,
     ) -> MCPServer[Any]:
         """The MCP server over the simulator (``scenario`` sets HOTMART_SANDBOX_SCENARIO first)."""
         if scenario is not None:
             self.variables["HOTMART_SANDBOX_SCENARIO"] = scenario
         backend = make_backend(command, env=self.env(), timeout_s=timeout_s, max_concurrency=4)
-        return build_server(self.settings(timeout_s=timeout_s, **settings), backend, clock=clock, sleep=sleep)
+        # Reads' retry and rate-limit waits return at once unless a test passes its own sleep.
+        server_settings = self.settings(timeout_s=timeout_s, **settings)
+        return build_server(server_settings, backend, clock=clock, sleep=sleep or _no_wait)
 
     async def run(self, *args: str, **switches: str) -> str:
         """Run a simulator command against this state dir; return its stdout (exit != 0 fails the test)."""
@@ -95,3 +97,7 @@ class Sandbox:
             if marker in environ.split(b"\0") and b"hotmart_membrane_mcp.sandbox" in cmdline:
                 pids.append(int(entry.name))
         return pids
+
+
+async def _no_wait(seconds: float) -> None:
+    await anyio.lowlevel.checkpoint()

@@ -129,17 +129,22 @@ async def test_dates_with_a_zone_and_a_product_filter_select_exactly_those_sales
     assert end["epoch_ms"] == end_ms and "START of 2026-04-01" in end["note"]
 
 
-async def test_a_walk_with_failed_pages_says_complete_false_with_the_reason(sandbox: Sandbox) -> None:
-    # flaky: every 3rd Membrane call fails (a Hotmart 503 for requests), so some statuses are lost.
-    async with Client(fixed_now(sandbox).server(scenario="flaky")) as client:
+async def test_a_walk_whose_pages_fail_on_the_way_retries_them_and_gets_the_true_totals(
+    sandbox: Sandbox,
+) -> None:
+    # flaky: every 3rd Membrane call fails (a Hotmart 503 for requests); reads retry those (issue #8).
+    # Pages that stay failed are tested in test_server_boundary.py (the result then starts "partial").
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    async with Client(fixed_now(sandbox).server(scenario="flaky", sleep=sleep)) as client:
         summary = await call_ok(client, "sales_summary", {"start_date": YEAR_START_MS, "end_date": NOW_MS})
 
     truth = sales_ground_truth(dataset(sandbox), YEAR_START_MS, NOW_MS, statuses=SALE_STATUSES)
-    assert summary["complete"] is False
-    assert summary["incomplete_reason"].startswith("Not every page was read")
-    assert summary["failures"] and all("503" in failure["reason"] for failure in summary["failures"])
-    assert {failure["status"] for failure in summary["failures"]} <= set(SALE_STATUSES)
-    assert 0 < summary["count"] < truth["count"]
+    assert summary["complete"] is True and summary["failures"] == [] and "partial" not in summary
+    assert summary["count"] == truth["count"] and waits and set(waits) <= {1.0, 2.0, 4.0}
 
 
 async def test_rate_limited_pages_are_waited_out_and_the_waits_are_reported(sandbox: Sandbox) -> None:
