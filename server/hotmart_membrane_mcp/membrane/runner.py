@@ -1,10 +1,12 @@
 """The process boundary: run the Membrane CLI once and hand back what it printed.
 
 ``SubprocessRunner`` is the only place the server starts processes. It never uses a shell,
-closes the child's stdin, caps what it reads, and makes sure the child is gone when a call
-times out, overflows or is cancelled by the MCP client. It does not interpret the output:
-``parse.py`` does that. Foreign errors (``OSError``, timeouts) become the server's own error
-family here, once.
+closes the child's stdin, caps what it reads, and ends the child's whole process group when a
+call ends, however it ends (success, timeout, overflow, cancellation by the MCP client), so
+nothing the CLI starts in the background outlives the call. It does not interpret the output:
+``parse.py`` does that. Foreign errors (every ``OSError`` of starting or running the CLI,
+timeouts) become the server's own error family here, once. While the ``npx`` fallback fetches
+the CLI on its first call, it tells the client through ``progress``.
 """
 
 from __future__ import annotations
