@@ -325,3 +325,38 @@ async def test_an_argument_the_os_refuses_as_too_long_is_cli_failed_naming_e2big
     with pytest.raises(CliFailed) as caught:
         await runner.run(["x" * 200_000], timeout_s=30)
     assert caught.value.details["os_error"] == "E2BIG" and "smaller" in caught.value.next_step
+
+
+EMFILE_CHILD = """
+import json, os, resource, sys
+import anyio
+from hotmart_membrane_mcp.errors import HotmartMcpError
+from hotmart_membrane_mcp.membrane.runner import SubprocessRunner
+
+async def main():
+    runner = SubprocessRunner([sys.executable, "-c", "print(1)"], env=None, max_concurrency=1)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))
+    held = []
+    try:
+        while True:
+            held.append(os.open(os.devnull, os.O_RDONLY))
+    except OSError:
+        pass
+    try:
+        await runner.run([], timeout_s=30)
+        payload = {"error_type": None}
+    except HotmartMcpError as exc:
+        payload = exc.payload()
+    for fd in held:
+        os.close(fd)
+    print(json.dumps(payload))
+
+anyio.run(main)
+"""
+
+
+async def test_running_out_of_file_descriptors_is_cli_failed_naming_emfile() -> None:
+    # In a child process: the descriptor limit is lowered and used up there, not in the test run.
+    result = await anyio.run_process([sys.executable, "-c", EMFILE_CHILD], check=False)
+    error = json.loads(result.stdout.decode().strip().splitlines()[-1])
+    assert error["error_type"] == "cli_failed" and error["os_error"] == "EMFILE", error
