@@ -205,11 +205,19 @@ async def test_a_declined_elicitation_performs_nothing(sandbox: Sandbox, era: st
 
 @pytest.mark.parametrize(
     ("action", "content", "reason"),
-    [("cancel", None, "cancelled"), ("accept", {"confirm": False}, "did not tick")],
-    ids=["cancel", "unticked"],
+    [
+        ("cancel", None, "cancelled"),
+        ("accept", {"confirm": False}, "did not tick"),
+        # Only a JSON true ticks the box, in both eras: truthy look-alikes are not a yes.
+        ("accept", {"confirm": "yes"}, "did not tick"),
+        ("accept", {"confirm": 1}, "did not tick"),
+        ("accept", {"confirm": "on"}, "did not tick"),
+        ("accept", {"confirm": "true"}, "did not tick"),
+    ],
+    ids=["cancel", "unticked", "yes-string", "one", "on-string", "true-string"],
 )
 @pytest.mark.parametrize("name", ONE_CASE_PER_TOOL)
-async def test_a_cancelled_or_unticked_elicitation_performs_nothing(
+async def test_a_cancelled_unticked_or_not_strictly_true_elicitation_performs_nothing(
     sandbox: Sandbox, era: str, name: str, action: str, content: dict[str, Any] | None, reason: str
 ) -> None:
     rig = Rig(sandbox)
