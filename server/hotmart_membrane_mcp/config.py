@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from .errors import InvalidInput
 from .hotmart.clip import MIN_BUDGET_CHARS
@@ -21,7 +22,7 @@ from .hotmart.export import default_export_dir
 from .membrane.validate import CLIENT_NAME_PATTERN, ID_PATTERN, check_app_url
 from .safety.gate import WRITES_MODES, WritesMode
 
-Command = Literal["serve", "demo", "help"]
+Command = Literal["serve", "demo", "help", "version"]
 
 DEFAULT_APP_URL = "https://hotmart.com/"
 DEFAULT_TIMEOUT_S = 60.0
@@ -48,12 +49,13 @@ KNOWN_VARIABLES = (
 )
 
 USAGE = """\
-usage: hotmart-membrane-mcp [--sandbox] [demo] [--help]
+usage: hotmart-membrane-mcp [--sandbox] [demo] [--help] [--version]
 
   (no arguments)  run the MCP server on stdio (drives the `membrane` CLI)
   --sandbox       run it against the offline Membrane + Hotmart simulator
   demo            start the server in sandbox mode as an MCP client would and print a transcript
   --help          show this text
+  --version       print the version and exit
 
 Configuration comes from HOTMART_MCP_* environment variables; see the README.
 """
@@ -147,6 +149,8 @@ def _parse_argv(argv: Sequence[str]) -> tuple[Command, bool]:
     for arg in argv:
         if arg in ("-h", "--help", "help"):
             return "help", sandbox
+        if arg in ("-V", "--version"):
+            return "version", sandbox
         if arg == "--sandbox":
             sandbox = True
         elif arg == "demo":
@@ -184,12 +188,17 @@ def _parse_app_url(environ: Mapping[str, str]) -> str:
     raw = environ.get("HOTMART_MCP_APP_URL", "").strip()
     if not raw:
         return DEFAULT_APP_URL
+    problem = f"must be an https URL with a host name such as https://hotmart.com/, got {raw!r}"
     try:
-        return check_app_url(raw, "HOTMART_MCP_APP_URL")
-    except InvalidInput:
-        raise ConfigError(
-            "HOTMART_MCP_APP_URL", f"must be an http(s) URL or a domain like hotmart.com, got {raw!r}"
-        ) from None
+        check_app_url(raw, "HOTMART_MCP_APP_URL")
+        host = urlsplit(raw).hostname or ""
+    except (InvalidInput, ValueError):
+        raise ConfigError("HOTMART_MCP_APP_URL", problem) from None
+    # Membrane wants a host name with a dot (membrane-cli.md §2.4); a bare word is a typo, and
+    # plain http would send the user's sign-in through an unencrypted page.
+    if not raw.lower().startswith("https://") or "." not in host:
+        raise ConfigError("HOTMART_MCP_APP_URL", problem)
+    return raw
 
 
 def _parse_pattern(environ: Mapping[str, str], name: str, pattern: re.Pattern[str], what: str) -> str | None:
@@ -211,7 +220,8 @@ def _parse_timeout(environ: Mapping[str, str]) -> float:
         value = -1.0
     if not 0 < value <= 3600:
         raise ConfigError(
-            "HOTMART_MCP_TIMEOUT_S", f"must be a number of seconds between 0 and 3600, got {raw!r}"
+            "HOTMART_MCP_TIMEOUT_S",
+            f"must be a number of seconds greater than 0 and at most 3600, got {raw!r}",
         )
     return value
 
