@@ -122,7 +122,13 @@ def test_sandbox_dir_from_the_environment_is_kept_and_with_sandbox_dir_sets_it_f
 
 @pytest.mark.parametrize(
     ("argv", "command"),
-    [([], "serve"), (["demo"], "demo"), (["--help"], "help"), (["--version"], "version"), (["-V"], "version")],
+    [
+        ([], "serve"),
+        (["demo"], "demo"),
+        (["--help"], "help"),
+        (["--version"], "version"),
+        (["-V"], "version"),
+    ],
 )
 def test_arguments_choose_what_the_command_does(argv: list[str], command: str) -> None:
     assert Settings.from_env({}, argv).command == command
@@ -163,14 +169,16 @@ def test_help_prints_usage_and_exits_0() -> None:
 
 
 @pytest.mark.parametrize(
-    "value", ["notaurl", "hotmart.com", "http://hotmart.com/", "ftp://hotmart.com/", "https://localhost/", "https://"]
+    "value",
+    ["notaurl", "hotmart.com", "http://hotmart.com/", "ftp://hotmart.com/", "https://localhost/", "https://"],
 )
 def test_app_url_that_is_not_an_https_url_with_a_dotted_host_is_refused(value: str) -> None:
     with pytest.raises(ConfigError) as caught:
         Settings.from_env({"HOTMART_MCP_APP_URL": value})
 
     assert str(caught.value) == (
-        f"HOTMART_MCP_APP_URL: must be an https URL with a host name such as https://hotmart.com/, got {value!r}"
+        "HOTMART_MCP_APP_URL: must be an https URL with a host name such as https://hotmart.com/, "
+        f"got {value!r}"
     )
 
 

@@ -53,7 +53,9 @@ class RaisingBackend:
 
     async def login_start(self, client_name: str) -> LoginStart:
         self._maybe_fail("login_start")
-        return LoginStart(url="https://console.getmembrane.com/cli-login?requestId=1", message="Open the link.")
+        return LoginStart(
+            url="https://console.getmembrane.com/cli-login?requestId=1", message="Open the link."
+        )
 
     async def login_complete(self, code: str) -> LoginStatus:
         self._maybe_fail("login_complete")
@@ -118,7 +120,10 @@ CALLS: dict[str, tuple[dict[str, Any], str]] = {
 }
 
 ERRORS: list[Callable[[], BaseException]] = [
-    *(lambda code=code: OSError(code, f"simulated {errno.errorcode[code]}") for code in sorted(errno.errorcode)),
+    *(
+        lambda code=code: OSError(code, f"simulated {errno.errorcode[code]}")
+        for code in sorted(errno.errorcode)
+    ),
     lambda: ValueError("a value the parser did not expect"),
     lambda: KeyError("status"),
     lambda: RuntimeError("the event loop is closed"),
@@ -191,7 +196,11 @@ async def test_an_unknown_tool_is_invalid_input_naming_it_and_listing_the_tools(
     ("tool", "arguments", "unknown"),
     [
         ("search_actions", {"intent": "list sales", "bogus": 1}, ["bogus"]),
-        ("proxy_request", {"path": "/payments/api/v1/sales/history", "path_param": {"x": "1"}}, ["path_param"]),
+        (
+            "proxy_request",
+            {"path": "/payments/api/v1/sales/history", "path_param": {"x": "1"}},
+            ["path_param"],
+        ),
         ("run_action", {"action_id": "list-sales", "inputs": {}, "zz": 1}, ["inputs", "zz"]),
         ("ensure_connection", {"wait": 5}, ["wait"]),
     ],

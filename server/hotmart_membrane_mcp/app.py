@@ -21,7 +21,7 @@ logger = logging.getLogger("hotmart_membrane_mcp")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point: ``--sandbox``, ``demo``, ``--help`` and ``--version`` as in :data:`config.USAGE`; else serve stdio."""
+    """Entry point: the arguments of :data:`config.USAGE` (help, version, demo); else serve stdio."""
     try:
         settings = Settings.from_env(os.environ, sys.argv[1:] if argv is None else argv)
     except ConfigError as exc:

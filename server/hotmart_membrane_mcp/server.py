@@ -27,9 +27,9 @@ from .hotmart import guide
 from .hotmart.catalogue import AREAS
 from .membrane.backend import MembraneBackend
 from .tools import ServerState, register_all
+from .tools.call_checks import check_tool_call, unexpected_failure
 from .tools.compact_schema import compact_tool
 from .tools.result_budget import LIST_SHAPES, keep_within_budget
-from .tools.call_checks import check_tool_call, unexpected_failure
 from .tools.results import failure, invalid_arguments
 
 logger = logging.getLogger(__name__)
@@ -104,7 +104,9 @@ class HotmartMcpServer(MCPServer[Any]):
         if prompt is None:
             known = ", ".join(sorted(p.name for p in self._prompt_manager.list_prompts()))
             raise MCPError(code=INVALID_PARAMS, message=f"Unknown prompt {name!r}. The prompts are: {known}.")
-        missing = [arg.name for arg in prompt.arguments or [] if arg.required and arg.name not in (arguments or {})]
+        missing = [
+            arg.name for arg in prompt.arguments or [] if arg.required and arg.name not in (arguments or {})
+        ]
         if missing:
             raise MCPError(
                 code=INVALID_PARAMS,
@@ -118,7 +120,8 @@ class HotmartMcpServer(MCPServer[Any]):
         except Exception as exc:  # the SDK wraps argument validation failures in ValueError
             logger.info("Prompt %r refused its arguments: %s", name, exc)
             raise MCPError(
-                code=INVALID_PARAMS, message=f"Invalid arguments for prompt {name!r}: {shorten(str(exc), 500)}"
+                code=INVALID_PARAMS,
+                message=f"Invalid arguments for prompt {name!r}: {shorten(str(exc), 500)}",
             ) from None
 
 

@@ -46,7 +46,9 @@ class ConfirmWrite(BaseModel):
     # lax pydantic would read "yes", 1 or "on" as a ticked box (the 2026-07-28 path checks
     # `is True` on the raw answer, and both eras must agree).
 
-    confirm: bool = Field(default=False, strict=True, description="Tick to perform this operation in Hotmart.")
+    confirm: bool = Field(
+        default=False, strict=True, description="Tick to perform this operation in Hotmart."
+    )
 
 
 @dataclass(frozen=True)
