@@ -17,7 +17,6 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from .errors import InvalidInput
-from .hotmart.clip import MIN_BUDGET_CHARS
 from .hotmart.export import default_export_dir
 from .membrane.validate import CLIENT_NAME_PATTERN, ID_PATTERN, check_app_url
 from .safety.gate import WRITES_MODES, WritesMode
@@ -28,6 +27,11 @@ DEFAULT_APP_URL = "https://hotmart.com/"
 DEFAULT_TIMEOUT_S = 60.0
 DEFAULT_MAX_CONCURRENCY = 4
 DEFAULT_MAX_RESULT_CHARS = 25_000
+# The smallest budget at which every tool keeps its output contract with room for at least one
+# Hotmart item next to the paging metadata (a sale is about 900 characters, proxy_request's
+# metadata about 800): below it a list came back with 0 items and a token that never advanced.
+MIN_MAX_RESULT_CHARS = 4_000
+MAX_MAX_RESULT_CHARS = 10_000_000
 NPX_FALLBACK = ("npx", "-y", "@membranehq/cli@latest")
 SANDBOX_COMMAND = (sys.executable, "-m", "hotmart_membrane_mcp.sandbox")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -258,10 +262,11 @@ def _parse_max_result_chars(environ: Mapping[str, str]) -> int:
     raw = environ.get("HOTMART_MCP_MAX_RESULT_CHARS", "").strip()
     if not raw:
         return DEFAULT_MAX_RESULT_CHARS
-    if not raw.isdigit() or not MIN_BUDGET_CHARS <= int(raw) <= 10_000_000:
+    if not raw.isdigit() or not MIN_MAX_RESULT_CHARS <= int(raw) <= MAX_MAX_RESULT_CHARS:
         raise ConfigError(
             "HOTMART_MCP_MAX_RESULT_CHARS",
-            f"must be a whole number of characters from {MIN_BUDGET_CHARS} to 10000000, got {raw!r}",
+            f"must be a whole number of characters from {MIN_MAX_RESULT_CHARS} to {MAX_MAX_RESULT_CHARS}, "
+            f"got {raw!r}",
         )
     return int(raw)
 
