@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import stat
 import subprocess
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from hotmart_membrane_mcp import __version__
 from hotmart_membrane_mcp.app import main
 from hotmart_membrane_mcp.config import (
     DEFAULT_APP_URL,
@@ -46,7 +48,7 @@ def test_every_variable_is_read() -> None:
     settings = Settings.from_env(
         {
             "HOTMART_MCP_MEMBRANE_CMD": "/opt/node/bin/node '/opt/my tools/membrane.js'",
-            "HOTMART_MCP_APP_URL": "hotmart.com",
+            "HOTMART_MCP_APP_URL": "https://app.hotmart.com/",
             "HOTMART_MCP_CONNECTION_ID": "65f0c2a1b3d4e5f601234567",
             "HOTMART_MCP_CLIENT_NAME": "codex",
             "HOTMART_MCP_TIMEOUT_S": "12.5",
@@ -57,7 +59,7 @@ def test_every_variable_is_read() -> None:
 
     # Split like a shell would (quotes keep the space), never run through one.
     assert settings.membrane_command == ("/opt/node/bin/node", "/opt/my tools/membrane.js")
-    assert settings.app_url == "hotmart.com"
+    assert settings.app_url == "https://app.hotmart.com/"
     assert settings.connection_id == "65f0c2a1b3d4e5f601234567"
     assert settings.client_name == "codex"
     assert settings.timeout_s == 12.5
@@ -118,7 +120,16 @@ def test_sandbox_dir_from_the_environment_is_kept_and_with_sandbox_dir_sets_it_f
     assert private.child_env["KEEP"] == "1"
 
 
-@pytest.mark.parametrize(("argv", "command"), [([], "serve"), (["demo"], "demo"), (["--help"], "help")])
+@pytest.mark.parametrize(
+    ("argv", "command"),
+    [
+        ([], "serve"),
+        (["demo"], "demo"),
+        (["--help"], "help"),
+        (["--version"], "version"),
+        (["-V"], "version"),
+    ],
+)
 def test_arguments_choose_what_the_command_does(argv: list[str], command: str) -> None:
     assert Settings.from_env({}, argv).command == command
 
@@ -155,3 +166,47 @@ def test_help_prints_usage_and_exits_0() -> None:
     assert result.returncode == 0
     assert "usage: hotmart-membrane-mcp" in result.stdout
     assert "--sandbox" in result.stdout and "demo" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["notaurl", "hotmart.com", "http://hotmart.com/", "ftp://hotmart.com/", "https://localhost/", "https://"],
+)
+def test_app_url_that_is_not_an_https_url_with_a_dotted_host_is_refused(value: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env({"HOTMART_MCP_APP_URL": value})
+
+    assert str(caught.value) == (
+        "HOTMART_MCP_APP_URL: must be an https URL with a host name such as https://hotmart.com/, "
+        f"got {value!r}"
+    )
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "3600.5", "nan", "soon"])
+def test_timeout_message_states_the_exact_bounds(value: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env({"HOTMART_MCP_TIMEOUT_S": value})
+
+    assert str(caught.value) == (
+        f"HOTMART_MCP_TIMEOUT_S: must be a number of seconds greater than 0 and at most 3600, got {value!r}"
+    )
+    assert "between 0" not in str(caught.value)
+
+
+def test_timeout_bounds_are_what_the_message_says() -> None:
+    assert Settings.from_env({"HOTMART_MCP_TIMEOUT_S": "3600"}).timeout_s == 3600
+    assert Settings.from_env({"HOTMART_MCP_TIMEOUT_S": "0.5"}).timeout_s == 0.5
+
+
+def test_version_prints_the_package_version_and_exits_0() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "hotmart_membrane_mcp", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "HOTMART_MCP_TIMEOUT_S": ""},
+    )
+
+    assert result.returncode == 0
+    assert result.stdout == f"hotmart-membrane-mcp {__version__}\n"
+    assert __version__ == importlib.metadata.version("hotmart-membrane-mcp")

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import anyio
 from mcp import MCPDeprecationWarning
 
+from . import __version__
 from .config import USAGE, ConfigError, Settings
 from .membrane import make_backend
 from .server import build_server
@@ -20,7 +21,7 @@ logger = logging.getLogger("hotmart_membrane_mcp")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point: ``--sandbox``, ``demo`` and ``--help`` as in :data:`config.USAGE`; else serve stdio."""
+    """Entry point: the arguments of :data:`config.USAGE` (help, version, demo); else serve stdio."""
     try:
         settings = Settings.from_env(os.environ, sys.argv[1:] if argv is None else argv)
     except ConfigError as exc:
@@ -28,6 +29,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         raise SystemExit(2) from None
     if settings.command == "help":
         sys.stdout.write(USAGE)
+        return
+    if settings.command == "version":
+        sys.stdout.write(f"hotmart-membrane-mcp {__version__}\n")
         return
     if settings.command == "demo":
         from .demo import run_demo

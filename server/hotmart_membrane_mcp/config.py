@@ -14,19 +14,24 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from .errors import InvalidInput
-from .hotmart.clip import MIN_BUDGET_CHARS
 from .hotmart.export import default_export_dir
 from .membrane.validate import CLIENT_NAME_PATTERN, ID_PATTERN, check_app_url
 from .safety.gate import WRITES_MODES, WritesMode
 
-Command = Literal["serve", "demo", "help"]
+Command = Literal["serve", "demo", "help", "version"]
 
 DEFAULT_APP_URL = "https://hotmart.com/"
 DEFAULT_TIMEOUT_S = 60.0
 DEFAULT_MAX_CONCURRENCY = 4
 DEFAULT_MAX_RESULT_CHARS = 25_000
+# The smallest budget at which every tool keeps its output contract with room for at least one
+# Hotmart item next to the paging metadata (a sale is about 900 characters, proxy_request's
+# metadata about 800): below it a list came back with 0 items and a token that never advanced.
+MIN_MAX_RESULT_CHARS = 4_000
+MAX_MAX_RESULT_CHARS = 10_000_000
 NPX_FALLBACK = ("npx", "-y", "@membranehq/cli@latest")
 SANDBOX_COMMAND = (sys.executable, "-m", "hotmart_membrane_mcp.sandbox")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -48,12 +53,13 @@ KNOWN_VARIABLES = (
 )
 
 USAGE = """\
-usage: hotmart-membrane-mcp [--sandbox] [demo] [--help]
+usage: hotmart-membrane-mcp [--sandbox] [demo] [--help] [--version]
 
   (no arguments)  run the MCP server on stdio (drives the `membrane` CLI)
   --sandbox       run it against the offline Membrane + Hotmart simulator
   demo            start the server in sandbox mode as an MCP client would and print a transcript
   --help          show this text
+  --version       print the version and exit
 
 Configuration comes from HOTMART_MCP_* environment variables; see the README.
 """
@@ -147,6 +153,8 @@ def _parse_argv(argv: Sequence[str]) -> tuple[Command, bool]:
     for arg in argv:
         if arg in ("-h", "--help", "help"):
             return "help", sandbox
+        if arg in ("-V", "--version"):
+            return "version", sandbox
         if arg == "--sandbox":
             sandbox = True
         elif arg == "demo":
@@ -184,12 +192,17 @@ def _parse_app_url(environ: Mapping[str, str]) -> str:
     raw = environ.get("HOTMART_MCP_APP_URL", "").strip()
     if not raw:
         return DEFAULT_APP_URL
+    problem = f"must be an https URL with a host name such as https://hotmart.com/, got {raw!r}"
     try:
-        return check_app_url(raw, "HOTMART_MCP_APP_URL")
-    except InvalidInput:
-        raise ConfigError(
-            "HOTMART_MCP_APP_URL", f"must be an http(s) URL or a domain like hotmart.com, got {raw!r}"
-        ) from None
+        check_app_url(raw, "HOTMART_MCP_APP_URL")
+        host = urlsplit(raw).hostname or ""
+    except (InvalidInput, ValueError):
+        raise ConfigError("HOTMART_MCP_APP_URL", problem) from None
+    # Membrane wants a host name with a dot (membrane-cli.md §2.4); a bare word is a typo, and
+    # plain http would send the user's sign-in through an unencrypted page.
+    if not raw.lower().startswith("https://") or "." not in host:
+        raise ConfigError("HOTMART_MCP_APP_URL", problem)
+    return raw
 
 
 def _parse_pattern(environ: Mapping[str, str], name: str, pattern: re.Pattern[str], what: str) -> str | None:
@@ -211,7 +224,8 @@ def _parse_timeout(environ: Mapping[str, str]) -> float:
         value = -1.0
     if not 0 < value <= 3600:
         raise ConfigError(
-            "HOTMART_MCP_TIMEOUT_S", f"must be a number of seconds between 0 and 3600, got {raw!r}"
+            "HOTMART_MCP_TIMEOUT_S",
+            f"must be a number of seconds greater than 0 and at most 3600, got {raw!r}",
         )
     return value
 
@@ -248,10 +262,11 @@ def _parse_max_result_chars(environ: Mapping[str, str]) -> int:
     raw = environ.get("HOTMART_MCP_MAX_RESULT_CHARS", "").strip()
     if not raw:
         return DEFAULT_MAX_RESULT_CHARS
-    if not raw.isdigit() or not MIN_BUDGET_CHARS <= int(raw) <= 10_000_000:
+    if not raw.isdigit() or not MIN_MAX_RESULT_CHARS <= int(raw) <= MAX_MAX_RESULT_CHARS:
         raise ConfigError(
             "HOTMART_MCP_MAX_RESULT_CHARS",
-            f"must be a whole number of characters from {MIN_BUDGET_CHARS} to 10000000, got {raw!r}",
+            f"must be a whole number of characters from {MIN_MAX_RESULT_CHARS} to {MAX_MAX_RESULT_CHARS}, "
+            f"got {raw!r}",
         )
     return int(raw)
 

@@ -1,8 +1,8 @@
 """Building the MCP server: tools, instructions, the Hotmart guide, and two rules on every tool result.
 
 The rules live in :meth:`HotmartMcpServer.call_tool`, the one place every tool result passes:
-argument-validation failures use the tools' JSON error shape, and no result is longer than
-HOTMART_MCP_MAX_RESULT_CHARS (issue #5).
+every failure (unknown tool or argument, schema violation, unexpected exception) uses the tools'
+JSON error shape (issue #8), and no result is longer than HOTMART_MCP_MAX_RESULT_CHARS (issue #5).
 """
 
 from __future__ import annotations
@@ -15,18 +15,22 @@ from typing import Annotated, Any
 import anyio
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
+from mcp.server.mcpserver.prompts.base import PromptArgument
 from mcp.server.mcpserver.resources import TextResource
-from mcp.types import CallToolResult, InputRequiredResult, Tool
+from mcp.shared.exceptions import MCPError
+from mcp.types import INVALID_PARAMS, CallToolResult, GetPromptResult, InputRequiredResult, Tool
 from pydantic import Field, ValidationError
 
 from . import __version__
 from .config import DEFAULT_MAX_RESULT_CHARS, Settings
+from .errors import HotmartMcpError, shorten
 from .hotmart import guide
 from .hotmart.catalogue import AREAS
 from .hotmart.paging import Sleep
 from .membrane import progress
 from .membrane.backend import MembraneBackend
 from .tools import ServerState, register_all
+from .tools.call_checks import check_tool_call, unexpected_failure
 from .tools.compact_schema import compact_tool
 from .tools.result_budget import LIST_SHAPES, keep_within_budget
 from .tools.results import failure, invalid_arguments
@@ -39,13 +43,19 @@ class HotmartMcpServer(MCPServer[Any]):
 
     ``max_result_chars``: no tool result's text is longer (see ``results.keep_within_budget``).
 
-    The SDK reports arguments that fail the input schema as the text "Error executing tool X:
-    1 validation error ...". mcp 2.3 raises that as a ``ToolError`` whose ``__cause__`` is the
-    pydantic ``ValidationError``, from ``MCPServer.call_tool`` (the public method the request
-    handler calls). Overriding that one method keeps the SDK's schema generation and validation
-    as they are and only re-renders this one failure as ``invalid_input`` JSON naming the field
-    path. Crashes (``UnexpectedToolError``) and unknown tools keep the SDK's handling.
+    :meth:`call_tool` is the public method the SDK's request handler calls for every tool call,
+    in both protocol eras; overriding it keeps the SDK's schema generation and validation as they
+    are and makes every way a call can fail come back as our typed JSON, never the SDK's plain
+    text ("Unknown tool: x", "Error executing tool x: ...", a crash's bare message):
 
+    - an unknown tool, or arguments the tool does not have (pydantic would silently drop them),
+      are ``invalid_input`` naming them and listing what exists;
+    - arguments that fail the input schema (a ``ToolError`` caused by a pydantic
+      ``ValidationError``) are ``invalid_input`` naming the field path;
+    - anything else a tool raises (``UnexpectedToolError``: an ``OSError`` from a backend, a bug)
+      is a typed ``cli_failed`` naming the exception's class, logged with its traceback.
+
+    ``MCPError`` passes through: the SDK turns it into a protocol error on purpose.
     ``list_tools`` publishes the SDK's tool definitions with compacted schemas (tools.compact_schema).
     """
 
@@ -57,21 +67,71 @@ class HotmartMcpServer(MCPServer[Any]):
         self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
     ) -> CallToolResult | InputRequiredResult:
         try:
+            check_tool_call(name, arguments, self._tool_manager.list_tools())
             with progress.reporting_to(_progress_sink(context)):
                 result = await super().call_tool(name, arguments, context)
+            if isinstance(result, InputRequiredResult):
+                return result
+            return keep_within_budget(result, self.max_result_chars, LIST_SHAPES.get(name))
+        except MCPError:
+            raise
+        except HotmartMcpError as exc:
+            logger.info("Tool %r refused the call: %s %s", name, exc.error_type, exc.details.get("field"))
+            return keep_within_budget(failure(exc), self.max_result_chars)
         except ToolError as exc:
             if isinstance(exc, UnexpectedToolError) or not isinstance(exc.__cause__, ValidationError):
-                raise
+                return self._unexpected(name, exc.__cause__ or exc)
             error = invalid_arguments(exc.__cause__)
             logger.info("Tool %r rejected arguments: %s", name, error.details.get("field"))
-            result = failure(error)
-        if isinstance(result, InputRequiredResult):
-            return result
-        return keep_within_budget(result, self.max_result_chars, LIST_SHAPES.get(name))
+            return keep_within_budget(failure(error), self.max_result_chars)
+        except Exception as exc:
+            return self._unexpected(name, exc)
+
+    def _unexpected(self, name: str, exc: BaseException) -> CallToolResult:
+        logger.error("Tool %r failed unexpectedly", name, exc_info=exc)
+        return keep_within_budget(failure(unexpected_failure(name, exc)), self.max_result_chars)
 
     async def list_tools(self) -> list[Tool]:
         """The SDK's tool list with compact schemas (tools.compact_schema): same constraints, fewer tokens."""
         return [compact_tool(tool) for tool in await super().list_tools()]
+
+    async def get_prompt(
+        self, name: str, arguments: dict[str, Any] | None = None, context: Context[Any, Any] | None = None
+    ) -> GetPromptResult | InputRequiredResult:
+        """The SDK's prompt, with the same protocol error for bad arguments in both eras.
+
+        The SDK raises a plain ``ValueError`` ("Missing required arguments: ..."): the 2025-11-25
+        path relays its text, the 2026-07-28 path hides it behind "Internal server error". An
+        ``MCPError`` with INVALID_PARAMS reaches the client unchanged on both.
+        """
+        prompt = self._prompt_manager.get_prompt(name)
+        if prompt is None:
+            known = ", ".join(sorted(p.name for p in self._prompt_manager.list_prompts()))
+            raise MCPError(code=INVALID_PARAMS, message=f"Unknown prompt {name!r}. The prompts are: {known}.")
+        missing = [
+            arg.name for arg in prompt.arguments or [] if arg.required and arg.name not in (arguments or {})
+        ]
+        if missing:
+            raise MCPError(
+                code=INVALID_PARAMS,
+                message=f"Prompt {name!r} needs the argument(s) {', '.join(missing)}; "
+                f"{_prompt_arguments_text(prompt.arguments or [])}.",
+            )
+        try:
+            return await super().get_prompt(name, arguments, context)
+        except MCPError:
+            raise
+        except Exception as exc:  # the SDK wraps argument validation failures in ValueError
+            logger.info("Prompt %r refused its arguments: %s", name, exc)
+            raise MCPError(
+                code=INVALID_PARAMS,
+                message=f"Invalid arguments for prompt {name!r}: {shorten(str(exc), 500)}",
+            ) from None
+
+
+def _prompt_arguments_text(arguments: list[PromptArgument]) -> str:
+    described = [f"{arg.name} ({'required' if arg.required else 'optional'})" for arg in arguments]
+    return "its arguments are " + ", ".join(described)
 
 
 def _progress_sink(context: Context[Any, Any] | None) -> progress.ProgressSink | None:

@@ -93,7 +93,7 @@ class Harness:
             )
         path = refund_path(transaction)
         info = classify_proxy("PUT", path)
-        summary = describe_write(info, tool="refund", method="PUT", path=path, amount="BRL 197.00")
+        summary = describe_write(info, tool="refund", method="PUT", path=path, facts=["Amount: BRL 197.00"])
         try:
             outcome = await authorize_write(
                 ctx,

@@ -42,9 +42,13 @@ class ConfirmWrite(BaseModel):
     """Confirm this Hotmart operation."""
 
     # The docstring above is shown to the user as the form's description; the form must stay
-    # flat (one primitive per field), as elicitation requires.
+    # flat (one primitive per field), as elicitation requires. Strict: only a JSON true is a yes;
+    # lax pydantic would read "yes", 1 or "on" as a ticked box (the 2026-07-28 path checks
+    # `is True` on the raw answer, and both eras must agree).
 
-    confirm: bool = Field(default=False, description="Tick to perform this operation in Hotmart.")
+    confirm: bool = Field(
+        default=False, strict=True, description="Tick to perform this operation in Hotmart."
+    )
 
 
 @dataclass(frozen=True)
@@ -202,21 +206,27 @@ def _decide_returned_answer(
 
 
 async def _ask_by_request(ctx: Context, *, info: WriteInfo, summary: str) -> Proceed | Declined | None:
-    """Push the question (protocol <= 2025-11-25); ``None`` when the client cannot be asked after all."""
+    """Push the question (protocol <= 2025-11-25); ``None`` when the client cannot be asked after all.
+
+    The raw answer is judged by ``_decide``, exactly as the 2026-07-28 answer is: ``ctx.elicit``
+    would first coerce it with pydantic, which reads "yes", 1 or "on" as a ticked box.
+    """
     try:
-        result = await ctx.elicit(summary, ConfirmWrite)
-    except ValueError:
-        return Declined("The confirmation form came back without a valid answer; nothing was sent.")
+        result = await ctx.request_context.session.elicit_form(
+            message=summary,
+            requested_schema=render_elicitation_schema(ConfirmWrite),
+            related_request_id=ctx.request_id,
+        )
     except MCPError as exc:
         # e.g. NoBackChannelError on stateless HTTP, or a client that failed to show the form:
         # fall back to the token flow, which still needs the user's yes.
         logger.warning("elicitation failed (%s); falling back to a confirm token", exc)
         return None
-    data = getattr(result, "data", None)
-    return _decide(result.action, data.model_dump() if data is not None else None, info)
+    return _decide(result.action, result.content, info)
 
 
 def _decide(action: Any, content: Any, info: WriteInfo) -> Proceed | Declined:
+    # Only a JSON true is a yes: "yes", 1, "on" or "true" are not a ticked box.
     if action == "accept" and isinstance(content, dict) and content.get("confirm") is True:
         logger.info("write confirmed by elicitation: %s", info.operation)
         return Proceed(via="elicitation")

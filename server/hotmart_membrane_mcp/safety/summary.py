@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlencode
 
 from ..membrane.models import Action
 from .classify import WriteInfo
@@ -32,7 +34,9 @@ def describe_write(
     action: Action | None = None,
     input: Any = None,
     body: Any = None,
-    amount: str | None = None,
+    query: Sequence[tuple[str, str]] = (),
+    headers: Sequence[tuple[str, str]] = (),
+    facts: Sequence[str] = (),
 ) -> str:
     """Summarise one write: operation, target records, irreversible or not.
 
@@ -40,21 +44,24 @@ def describe_write(
         info: The classification of the call.
         tool: The MCP tool making the call (``proxy_request``, ``run_action``).
         method: HTTP method of a proxy request.
-        path: Concrete path of a proxy request (placeholders already filled).
+        path: Concrete path of a proxy request (placeholders already filled): the one sent.
         action: The Membrane action being run.
         input: The action's input.
         body: The proxy request's body.
-        amount: The money involved when the caller knows it, already formatted ("BRL 197.00"),
-            e.g. the price of the sale being refunded.
+        query: The proxy request's query pairs, shown after the path as they are sent.
+        headers: The proxy request's extra headers.
+        facts: Readable lines the server looked up or worked out, e.g. "Amount: BRL 197.00 to Ana".
     """
     lines = [info.operation]
     if info.targets:
         records = ", ".join(f"{name.replace('_', ' ')} {value}" for name, value in info.targets.items())
         lines.append(f"Records: {records}")
-    if amount:
-        lines.append(f"Amount: {amount}")
+    lines.extend(facts)
     if method or path:
-        lines.append(f"Request ({tool}): {(method or '').upper()} {path or ''}".rstrip())
+        target = (path or "") + (f"?{urlencode(list(query))}" if query else "")
+        lines.append(f"Request ({tool}): {(method or '').upper()} {target}".rstrip())
+    if headers:
+        lines.append(f"Headers: {_compact(dict(headers))}")
     if body is not None:
         lines.append(f"Body: {_compact(body)}")
     if action is not None:

@@ -11,13 +11,13 @@ from mcp.types import CallToolResult, InputRequiredResult, ToolAnnotations
 from pydantic import Field
 
 from ..errors import HotmartMcpError
+from ..hotmart.write_checks import action_creates_coupon, check_coupon
 from ..membrane.models import Action
 from ..membrane.validate import check_id
 from ..safety import guards
 from ..safety.classify import WriteInfo, classify_action
-from ..safety.confirm import request_fingerprint
 from ..safety.gate import refuse_in_deny_mode
-from ..safety.summary import describe_write
+from ..safety.resolved import ResolvedWrite
 from .arguments import ConfirmTokenArg, ConnectionIdArg
 from .guards import check_optional_id, check_phrase
 from .input_check import check_action_input as check_input_schema
@@ -25,7 +25,7 @@ from .models import ActionSummary, RunActionOutput, SearchActionsOutput
 from .resolution import resolve_connection_id
 from .results import failure, ok
 from .state import ServerState
-from .write_gate import hold_write, refund_amount, write_tool_annotations, writes_policy
+from .write_gate import hold_write, write_facts, write_tool_annotations, writes_policy
 
 RUN_TOOL = "run_action"
 SEARCH_DESCRIPTION = (
@@ -109,13 +109,26 @@ def register(server: MCPServer, state: ServerState) -> None:
             info = classify_action(action, input)
             if info.is_write:
                 refuse_in_deny_mode(state.settings.writes, info)
+                if action_creates_coupon(action.key, action.name):
+                    check_coupon(input, "input")  # Hotmart's rule, worded better than a schema bound
             check_input_schema(action.input_schema, input)
             connection = await resolve_connection_id(state, explicit_connection)
             if info.is_write:
-                held = await confirm_write(ctx, state, action, input, info, connection, token)
+                write = await resolve_write(state, action, input, info, connection)
+                held = await hold_write(
+                    ctx,
+                    state,
+                    write,
+                    confirm_token=token,
+                    held=lambda **fields: RunActionOutput(action_id=action.id, **fields),
+                )
                 if held is not None:
                     return held
-            run = await state.backend.run_action(action.id, connection, input)
+                # Sent from the resolved write: the action and input the human approved.
+                assert write.action is not None and write.input is not None
+                run = await state.backend.run_action(write.action.id, write.connection_id, write.input)
+            else:
+                run = await state.backend.run_action(action.id, connection, input)
             return ok(
                 RunActionOutput(
                     status="ok", action_id=action.id, action_run_id=run.action_run_id, output=run.output
@@ -152,45 +165,38 @@ async def _action(state: ServerState, action_id: str) -> Action:
     return action
 
 
-async def confirm_write(
-    ctx: Context,
-    state: ServerState,
-    action: Action,
-    input: dict[str, Any],
-    info: WriteInfo,
-    connection: str,
-    confirm_token: str | None,
-) -> CallToolResult | InputRequiredResult | None:
-    """``None`` when the action may run now, else the result to return instead (nothing was run).
+async def resolve_write(
+    state: ServerState, action: Action, input: dict[str, Any], info: WriteInfo, connection: str
+) -> ResolvedWrite:
+    """The action run as it will be sent, checked against what Hotmart would refuse.
 
-    In confirm mode the action is described (a refund with the sale's amount) and bound by its
-    fingerprint (action id, input, connection) to the human's answer.
+    A coupon-creating action's input is checked like the coupon endpoint's body; a refunding
+    action's sale is looked up (confirm mode) for its summary, or refused when it has nothing
+    left to refund (hotmart.write_checks).
+
+    Raises:
+        InvalidInput: a coupon Hotmart would refuse, or a refund of a refunded, cancelled or
+            charged-back sale.
     """
-    refunded = _refunded_transaction(action, input)
-    amount = await refund_amount(state, connection, refunded)
-    return await hold_write(
-        ctx,
-        state,
-        tool=RUN_TOOL,
-        info=info,
-        summary=describe_write(info, tool=RUN_TOOL, action=action, input=input, amount=amount),
-        fingerprint=request_fingerprint(
-            tool=RUN_TOOL, connection_id=connection, action_id=action.id, input=input
-        ),
-        confirm_token=confirm_token,
-        held=lambda **fields: RunActionOutput(action_id=action.id, **fields),
+    refunded, refund_field = _refunded_transaction(action, input)
+    coupon = input if action_creates_coupon(action.key, action.name) else None
+    facts = await write_facts(
+        state, connection, refunded=refunded, refund_field=refund_field, coupon=coupon, coupon_field="input"
+    )
+    return ResolvedWrite(
+        tool=RUN_TOOL, connection_id=connection, info=info, action=action, input=input, facts=facts
     )
 
 
-def _refunded_transaction(action: Action, input: Mapping[str, Any]) -> str | None:
-    """The transaction code when the action refunds a sale (by its key or name), else None."""
+def _refunded_transaction(action: Action, input: Mapping[str, Any]) -> tuple[str | None, str]:
+    """The transaction code (and its input field) when the action refunds a sale, else None."""
     words = re.split(r"[^a-z0-9]+", f"{action.key or ''} {action.name or ''}".lower())
     if not any(word.startswith("refund") for word in words):
-        return None
+        return None, "input"
     for name in ("transaction", "transaction_code"):
         if isinstance(input.get(name), str):
-            return input[name]
-    return None
+            return input[name], f"input.{name}"
+    return None, "input"
 
 
 def _summary(action: Action, include_output_schema: bool) -> ActionSummary:

@@ -15,9 +15,9 @@ from pydantic import Field
 
 from ..errors import HotmartMcpError
 from ..hotmart.catalogue import find_endpoint, path_values
+from ..hotmart.write_checks import check_coupon, is_coupon_create, is_refund
 from ..membrane.models import ProxyRequest
-from ..safety.classify import classify_proxy, fill_path
-from ..safety.confirm import request_fingerprint
+from ..safety.classify import classify_proxy
 from ..safety.gate import refuse_in_deny_mode
 from ..safety.guards import (
     check_api_path,
@@ -28,7 +28,8 @@ from ..safety.guards import (
     check_path_params,
     check_query,
 )
-from ..safety.summary import describe_write
+from ..safety.resolve import resolve_path
+from ..safety.resolved import ResolvedWrite
 from .arguments import ConfirmTokenArg, ConnectionIdArg
 from .guards import check_optional_id
 from .models import ProxyRequestOutput
@@ -36,7 +37,7 @@ from .proxy_read import DEFAULT_MAX_PAGES, MAX_PAGES_LIMIT, read, read_options
 from .resolution import resolve_connection_id
 from .results import failure, ok, ok_data
 from .state import ServerState
-from .write_gate import hold_write, refund_amount, write_tool_annotations, writes_policy
+from .write_gate import hold_write, write_facts, write_tool_annotations, writes_policy
 
 TOOL = "proxy_request"
 PROXY_DESCRIPTION = (
@@ -86,7 +87,8 @@ PathParamsArg = Annotated[
     dict[str, str | int],
     Field(
         default_factory=dict,
-        description='Values for {placeholders} in path, e.g. {"user_id": "abc123"}.',
+        description="Values for placeholders in path, each a whole segment ({name} or :name), e.g. "
+        '{"user_id": "abc123"}; filled in by the server.',
     ),
 ]
 
@@ -186,14 +188,19 @@ def build_request(
     body: Any,
     path_params: Mapping[str, str | int],
 ) -> ProxyRequest:
-    """Check every slot (safety.guards) and turn the tool arguments into the backend's ProxyRequest."""
+    """Check every slot (safety.guards) and build the request exactly as it will be sent.
+
+    The path's placeholders are filled here (safety.resolve), so the request carries the final
+    path and no path parameters: the summary, the fingerprint, the read and the write all use
+    that one path, and Membrane has nothing left to fill its own way.
+    """
+    template = check_api_path(path)
     return ProxyRequest(
-        path=check_api_path(path),
+        path=resolve_path(template, check_path_params(path_params)),
         method=check_method(method),
         query=check_query(query),
         headers=check_headers(headers),
         body=check_body(body),
-        path_params=check_path_params(path_params),
     )
 
 
@@ -207,52 +214,29 @@ async def confirm_if_write(
     """The connection to use, and what to return instead of sending when the request is a held write.
 
     Reads pass straight through. A write is refused on a read-only server before anything is
-    spawned; in confirm mode it is described (a refund with the sale's amount), fingerprinted
-    and put to the user by ``hold_write``.
+    spawned; then checked against what Hotmart would refuse (hotmart.write_checks), resolved
+    into the one object the summary and fingerprint come from, and put to the user by
+    ``hold_write``; the caller sends ``request``, the same object the write was resolved from.
 
     Raises:
-        InvalidInput: a malformed connection_id or confirm_token.
+        InvalidInput: a malformed connection_id or confirm_token, or a write Hotmart would refuse.
         WritesDisabled: a write in deny mode.
     """
     explicit_connection = check_optional_id(connection_id, "connection_id")
     token = check_confirm_token(confirm_token)
-    info = classify_proxy(request.method, request.path, request.body, path_params=request.path_params)
+    info = classify_proxy(request.method, request.path, request.body)
     if not info.is_write:
         return await resolve_connection_id(state, explicit_connection), None
     refuse_in_deny_mode(state.settings.writes, info)
+    endpoint = find_endpoint(request.method, request.path)
+    coupon = request.body if is_coupon_create(endpoint) else None
+    if coupon is not None:
+        check_coupon(coupon, "body")  # before anything is spawned, the connection lookup included
     connection = await resolve_connection_id(state, explicit_connection)
-    concrete_path = fill_path(request.path, request.path_params)
-    refunded = _refunded_transaction(request.method, concrete_path)
-    amount = await refund_amount(state, connection, refunded)
-    summary = describe_write(
-        info, tool=TOOL, method=request.method, path=concrete_path, body=request.body, amount=amount
-    )
-    fingerprint = request_fingerprint(
-        tool=TOOL,
-        connection_id=connection,
-        method=request.method,
-        path=request.path,
-        query=request.query,
-        headers=request.headers,
-        path_params=request.path_params,
-        body=request.body,
-    )
-    held = await hold_write(
-        ctx,
-        state,
-        tool=TOOL,
-        info=info,
-        summary=summary,
-        fingerprint=fingerprint,
-        confirm_token=token,
-        held=ProxyRequestOutput,
-    )
+    refunded = None
+    if endpoint is not None and is_refund(endpoint):
+        refunded = next(iter(path_values(endpoint, request.path).values()), None)
+    facts = await write_facts(state, connection, refunded=refunded, refund_field="path", coupon=coupon)
+    write = ResolvedWrite(tool=TOOL, connection_id=connection, info=info, request=request, facts=facts)
+    held = await hold_write(ctx, state, write, confirm_token=token, held=ProxyRequestOutput)
     return connection, held
-
-
-def _refunded_transaction(method: str, concrete_path: str) -> str | None:
-    """The transaction code when the request is Hotmart's refund call, else None."""
-    endpoint = find_endpoint(method, concrete_path)
-    if endpoint is None or not endpoint.path.endswith("/refund"):
-        return None
-    return next(iter(path_values(endpoint, concrete_path).values()), None)

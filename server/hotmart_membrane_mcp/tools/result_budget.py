@@ -20,7 +20,7 @@ from typing import Any
 from mcp.types import CallToolResult, TextContent
 
 from ..hotmart.budget import find_items_path, fit_to_budget, items_at, with_items
-from ..hotmart.clip import clip_payload, clip_value, json_size, shrink_strings
+from ..hotmart.clip import MIN_BUDGET_CHARS, clip_payload, clip_value, json_size, shrink_strings
 
 
 @dataclass(frozen=True)
@@ -114,8 +114,26 @@ def _success_within_budget(data: dict[str, Any], max_chars: int, shape: ListShap
         return {**shrunk, **note}
     # The structure alone is too big: drop entries, from the free-form part if the result has one.
     key = path.split(".")[0] if path is not None else next((k for k in _FREE_FORM_KEYS if k in data), None)
+    return _clipped_with_note(data, max_chars, key, note)
+
+
+def _clipped_with_note(
+    data: dict[str, Any], max_chars: int, key: str | None, note: dict[str, Any]
+) -> dict[str, Any]:
+    """``data`` shortened by dropping entries, always carrying ``note`` (truncated and how to get the rest).
+
+    ``clip_payload`` leaves a payload that fits alone untouched, but the note must fit too: a
+    cut that does not say so reads as the whole answer (issue #8: 1 of 20 items, no ``truncated``).
+    """
+    if key is not None and key in data:
+        room = max_chars - json_size({**data, key: None, **note}) + json_size(None)
+        if room > 0:
+            clipped, _ = clip_value(data[key], room)
+            result = {**data, key: clipped, **note}
+            if json_size(result) <= max_chars:
+                return result
     clipped, _ = clip_payload(data, max_chars, key, how_to_get_rest=note["how_to_get_rest"])
-    return clipped
+    return {**clipped, **{name: value for name, value in note.items() if name not in clipped}}
 
 
 def _cut_list(data: dict[str, Any], path: str, max_chars: int, shape: ListShape) -> dict[str, Any] | None:
@@ -134,7 +152,10 @@ def _cut_list(data: dict[str, Any], path: str, max_chars: int, shape: ListShape)
             f"{names} of every item were left out (null) because even one item with them is larger than "
             "the result budget; the rest of each item is complete."
         )
-        cut = fit_to_budget(with_items(data, path, slim), max_chars - len(hint) - 40, items_key=path)
+        room = max_chars - len(hint) - 40
+        if room < MIN_BUDGET_CHARS:  # no room for the note and an item: let the later steps shorten texts
+            return None
+        cut = fit_to_budget(with_items(data, path, slim), room, items_key=path)
         if cut["returned_items"] > 0:
             rest = f" {cut['how_to_get_rest']}" if cut.get("how_to_get_rest") else ""
             slimmed = {**cut, "truncated": True, "how_to_get_rest": hint + rest}

@@ -202,4 +202,14 @@ def shorten_summary(data: dict[str, Any], max_chars: int) -> dict[str, Any]:
         " The per-currency split of each status was left out to fit the result budget: call again with "
         "fewer statuses to get it."
     )
-    return {**data, "by_status": counts_only, "how_to_get_rest": hint}
+    data = {**data, "by_status": counts_only, "how_to_get_rest": hint}
+    if json_size(data) <= max_chars:
+        return data
+    # Every required field stays (the output schema); only optional detail and notes go.
+    conversions = [
+        {key: value for key, value in item.items() if key != "note"} for item in data["date_conversions"]
+    ]
+    hint = (
+        "by_status and the date notes were left out to fit the result budget: call again with fewer statuses."
+    )
+    return {**data, "by_status": {}, "date_conversions": conversions, "how_to_get_rest": hint}

@@ -18,10 +18,11 @@ from mcp.server.mcpserver import Context
 from mcp.types import CallToolResult, InputRequiredResult, ToolAnnotations
 
 from ..errors import HotmartMcpError
+from ..hotmart.write_checks import check_coupon, refund_line, refuse_refund_of, sale_from_history
 from ..membrane.models import ProxyRequest
-from ..safety.classify import WriteInfo
 from ..safety.confirm import DEFAULT_TTL_S
 from ..safety.gate import ConfirmationRequired, Proceed, WritesMode, authorize_write
+from ..safety.resolved import ResolvedWrite
 from .models import GatedOutput
 from .results import ok
 from .state import ServerState
@@ -41,38 +42,38 @@ DECLINED_NEXT_STEP = "Nothing was sent to Hotmart. Tell the user; do not retry u
 async def hold_write(
     ctx: Context,
     state: ServerState,
+    write: ResolvedWrite,
     *,
-    tool: str,
-    info: WriteInfo,
-    summary: str,
-    fingerprint: str,
     confirm_token: str | None,
     held: Callable[..., GatedOutput],
 ) -> CallToolResult | InputRequiredResult | None:
-    """``None`` when the write may be sent now; otherwise what the tool returns instead.
+    """``None`` when ``write`` may be sent now; otherwise what the tool returns instead.
+
+    The human is shown ``write.summary()`` and their answer is bound to ``write.fingerprint()``;
+    the caller then sends that same ``write``, so what was approved is what is sent.
 
     Args:
         ctx: the tool call's context (protocol era, client capabilities, a returned answer).
         state: the server state (write mode, pending confirmations).
-        tool: the tool's name, for the next_step sentence and the log.
-        info: the classification of the call (a write).
-        summary: what the human reads before agreeing.
-        fingerprint: ``request_fingerprint`` of exactly what would be sent.
+        write: the write as it will be sent.
         confirm_token: the token the agent passed back, if any (already shape-checked).
         held: builds the tool's output model from the confirmation fields.
 
     Raises:
         WritesDisabled: in ``deny`` mode.
     """
+    info = write.info
+    summary = write.summary()
     outcome = await authorize_write(
         ctx,
         mode=state.settings.writes,
         info=info,
         summary=summary,
-        fingerprint=fingerprint,
+        fingerprint=write.fingerprint(),
         confirm_token=confirm_token,
         store=state.confirmations,
     )
+    tool = write.tool
     if isinstance(outcome, Proceed):
         logger.info("%s: write authorised by %s: %s", tool, outcome.via, info.operation)
         return None
@@ -102,37 +103,44 @@ async def hold_write(
     )
 
 
-async def refund_amount(state: ServerState, connection_id: str, transaction: str | None) -> str | None:
-    """The price of the sale a refund would return (e.g. "BRL 197.00"), for its summary; never raises.
+async def write_facts(
+    state: ServerState,
+    connection_id: str,
+    *,
+    refunded: str | None = None,
+    refund_field: str = "path",
+    coupon: Any = None,
+    coupon_field: str = "body",
+) -> tuple[str, ...]:
+    """Check a write against what Hotmart would say, and the readable lines for its summary.
 
-    ``None`` when there is no refunded transaction, or when no human will read the summary
-    (only confirm mode asks). Otherwise one cheap read of the sales history filtered by the
-    transaction; whatever goes wrong, the summary says the amount is unknown: the lookup must
-    never stand between the user and the question.
+    A coupon Hotmart would refuse is refused here (hotmart.write_checks), in every mode. A
+    refund is looked up with one read of the sales history, only when a human will read the
+    summary (confirm mode): a sale with nothing left to refund is refused without asking;
+    otherwise the summary shows the amount and the buyer. Whatever goes wrong with the lookup,
+    the summary says the amount is unknown and the user is asked: the lookup must never stand
+    between the user and the question.
+
+    Raises:
+        InvalidInput: a coupon Hotmart would refuse, or a refund of a refunded, cancelled or
+            charged-back sale.
     """
-    if transaction is None or state.settings.writes != "confirm":
-        return None
-    request = ProxyRequest(path=SALES_HISTORY_PATH, query=(("transaction", transaction),))
-    try:
-        response = await state.backend.request(connection_id, request)
-    except HotmartMcpError as exc:
-        logger.info("refund summary: the sale could not be looked up (%s)", exc.error_type)
-        return AMOUNT_UNKNOWN
-    return _price_of(response.body, transaction) or AMOUNT_NOT_FOUND
-
-
-def _price_of(body: Any, transaction: str) -> str | None:
-    items = body.get("items") if isinstance(body, dict) else None
-    for item in items if isinstance(items, list) else []:
-        purchase = item.get("purchase") if isinstance(item, dict) else None
-        if not isinstance(purchase, dict) or purchase.get("transaction") != transaction:
-            continue
-        price = purchase.get("price")
-        value = price.get("value") if isinstance(price, dict) else None
-        currency = price.get("currency_code") if isinstance(price, dict) else None
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and isinstance(currency, str):
-            return f"{currency[:10]} {value:.2f}"
-    return None
+    facts: list[str] = []
+    if coupon is not None:
+        facts += check_coupon(coupon, coupon_field)
+    if refunded is not None and state.settings.writes == "confirm":
+        request = ProxyRequest(path=SALES_HISTORY_PATH, query=(("transaction", refunded),))
+        try:
+            response = await state.backend.request(connection_id, request)
+        except HotmartMcpError as exc:
+            logger.info("refund summary: the sale could not be looked up (%s)", exc.error_type)
+            return (*facts, f"Amount: {AMOUNT_UNKNOWN}")
+        sale = sale_from_history(response.body, refunded)
+        if sale is None:
+            return (*facts, f"Amount: {AMOUNT_NOT_FOUND}")
+        refuse_refund_of(sale, refund_field)
+        facts.append(refund_line(sale))
+    return tuple(facts)
 
 
 def write_tool_annotations(mode: WritesMode, *, saves_files: bool = False) -> ToolAnnotations:
