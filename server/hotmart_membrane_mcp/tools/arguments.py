@@ -23,3 +23,11 @@ ConfirmTokenArg = Annotated[
         max_length=MAX_TOKEN_CHARS,
     ),
 ]
+TimezoneArg = Annotated[
+    str | None,
+    Field(
+        description="IANA zone for bare dates, day/week/month and *_iso dates, e.g. 'America/Sao_Paulo'; "
+        "omit for the server's default.",
+        max_length=64,
+    ),
+]
