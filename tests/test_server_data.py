@@ -175,7 +175,11 @@ async def test_rate_limited_pages_are_waited_out_and_the_waits_are_reported(sand
         ({"start_date": "2026-04-01", "end_date": "2026-03-01"}, "end_date", "before"),
         ({"start_date": "2026-03-01", "end_date": "2026-04-01", "statuses": ["PAID"]}, "statuses", "PAID"),
         ({"start_date": "2026-03-01", "end_date": "2026-04-01", "timezone": "Brasil"}, "timezone", "IANA"),
-        ({"start_date": "2026-03-01", "end_date": "2026-04-01", "group_by": ["buyer"]}, "group_by[0]", "product"),
+        (
+            {"start_date": "2026-03-01", "end_date": "2026-04-01", "group_by": ["buyer"]},
+            "group_by[0]",
+            "product",
+        ),
         (
             {"start_date": "2026-03-01", "end_date": "2026-04-01", "group_by": ["product", "offer", "day"]},
             "group_by",

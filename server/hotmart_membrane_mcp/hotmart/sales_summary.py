@@ -114,7 +114,7 @@ def grouping(group_by: Sequence[str] | None, sort: str | None, top: int | None) 
     """The checked grouping (None without group_by); InvalidInput naming the bad field."""
     if not group_by:
         return None
-    by = tuple(dict.fromkeys(dimension.strip().lower() for dimension in group_by))
+    by: tuple[str, ...] = tuple(dict.fromkeys(dimension.strip().lower() for dimension in group_by))
     unknown = [dimension for dimension in by if dimension not in GROUP_DIMENSIONS]
     if unknown:
         raise InvalidInput(
@@ -129,7 +129,7 @@ def grouping(group_by: Sequence[str] | None, sort: str | None, top: int | None) 
             field="group_by",
         )
     # Time buckets read best in calendar order; anything else by size.
-    chosen: Sort = "key" if sort is None and by[0] in TIME_DIMENSIONS else "count"
+    chosen: Sort = "key" if sort is None and next(iter(by), "") in TIME_DIMENSIONS else "count"
     if sort is not None:
         if sort not in ("count", "gross", "key"):
             raise InvalidInput("sort must be count, gross or key.", field="sort")
@@ -255,7 +255,7 @@ async def summarize_sales(
     if end_ms < start_ms:
         raise InvalidInput("The period ends before it starts.", field="end_date")
     zone = zone or ZoneInfo("UTC")
-    counted = list(SALE_COUNTED_STATUSES) if statuses is None else normalise_statuses(statuses)
+    counted: list[str] = list(SALE_COUNTED_STATUSES) if statuses is None else normalise_statuses(statuses)
     walked_statuses = list(SALE_STATUSES) if statuses is None else counted
     walked = await walk_sales(
         send,

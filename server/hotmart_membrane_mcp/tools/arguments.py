@@ -26,8 +26,7 @@ ConfirmTokenArg = Annotated[
 TimezoneArg = Annotated[
     str | None,
     Field(
-        description="IANA zone for bare dates, day/week/month and *_iso dates, e.g. 'America/Sao_Paulo'; "
-        "omit for the server's default.",
+        description="IANA zone of bare dates and *_iso dates, e.g. 'America/Sao_Paulo'.",
         max_length=64,
     ),
 ]

@@ -38,34 +38,27 @@ MAX_TOP = 500
 DEFAULT_TOP = 50
 
 SUMMARY_DESCRIPTION = (
-    "Count and total the sales of a period over ALL pages of Hotmart's sales history; use it for 'how "
-    "much did I sell' and 'what sold most' instead of reading pages yourself or calling /sales/summary "
-    "(which totals commissions). Without statuses it counts APPROVED + COMPLETE (sales); other statuses "
-    "are listed apart in not_counted. group_by gives ranked groups (e.g. ['product', 'purchase_kind'] = "
-    "best sellers with new vs renewal) in one call. Amounts are gross (what buyers paid), currencies "
-    "never added together. complete=false says why if any page could not be read."
+    "Count and total a period's sales over ALL pages of sales history: use it for 'how much did I sell' and "
+    "'what sold most', not pages or /sales/summary (commissions). Counts APPROVED + COMPLETE unless "
+    "statuses say otherwise. group_by ['product', 'purchase_kind'] = best sellers with new vs renewal, in "
+    "one call. Gross amounts per currency. complete=false says why if a page could not be read."
 )
 
 StartArg = Annotated[
     Annotated[str, Field(max_length=40)] | int,
-    Field(
-        description="Sales ordered from this instant on: ISO date '2026-03-01' (midnight in timezone), ISO "
-        "date-time with offset '2026-03-01T00:00:00-03:00', or epoch ms."
-    ),
+    Field(description="ISO date '2026-03-01' (midnight in timezone), date-time with offset, or epoch ms."),
 ]
 EndArg = Annotated[
     Annotated[str, Field(max_length=40)] | int,
     Field(
-        description="Sales ordered up to this instant, formats as start_date. A bare date is midnight at the "
-        "START of that day: for all of March pass '2026-04-01'."
+        description="As start_date; a bare date is the START of that day: for all of March pass '2026-04-01'."
     ),
 ]
 StatusesArg = Annotated[
     list[str] | None,
     Field(
-        description="Statuses to count; omit for sales (APPROVED, COMPLETE), the rest shown apart. Valid: "
-        + ", ".join(SALE_STATUSES)
-        + ".",
+        description="Hotmart statuses to count, e.g. ['REFUNDED']; omit for sales (APPROVED, COMPLETE), the "
+        "others then shown apart.",
         max_length=len(SALE_STATUSES),
     ),
 ]
@@ -85,16 +78,15 @@ GroupDimension = Literal[
 GroupByArg = Annotated[
     list[GroupDimension] | None,
     Field(
-        description="Group the counted sales: 1st = the ranked groups, optional 2nd = split inside each "
-        "group. purchase_kind = first_purchase | renewal; day/week/month in timezone.",
+        description="1st: ranked groups; 2nd (optional): split inside each. purchase_kind: first_purchase "
+        "or renewal.",
         max_length=2,
     ),
 ]
 SortArg = Annotated[
     Literal["count", "gross", "key"] | None,
     Field(
-        description="Order of groups: count (default), gross (in the currency with most sales), key "
-        "(default for day/week/month)."
+        description="Group order; gross: in the currency with most sales; key: default for day/week/month."
     ),
 ]
 TopArg = Annotated[int, Field(description="Most groups returned.", ge=1, le=MAX_TOP)]
@@ -122,31 +114,6 @@ class Period(OutputModel):
     end_ms: int
 
 
-class NotCounted(OutputModel):
-    statuses: list[str]
-    count: int
-    by_status: dict[str, StatusTotal]
-    note: str
-
-
-class GroupRow(OutputModel):
-    key: str = Field(description="Product id, status, offer code, date (week: its Monday), month, ...")
-    name: str | None = Field(default=None, exclude_if=lambda value: value is None)
-    count: int
-    by_currency: dict[str, CurrencyTotal]
-    split_by: str | None = Field(default=None, exclude_if=lambda value: value is None)
-    split: list[dict[str, Any]] | None = Field(default=None, exclude_if=lambda value: value is None)
-
-
-class Groups(OutputModel):
-    by: list[str]
-    sort: str
-    sort_currency: str | None = Field(default=None, exclude_if=lambda value: value is None)
-    top: int | None
-    total_groups: int
-    rows: list[GroupRow]
-
-
 class SalesSummaryOutput(OutputModel):
     counted: str = Field(description="What was counted, over which window and zone.")
     timezone: str
@@ -157,10 +124,15 @@ class SalesSummaryOutput(OutputModel):
     count: int = Field(description="Sales over the counted statuses.")
     by_currency: dict[str, CurrencyTotal]
     by_status: dict[str, StatusTotal] = Field(description="Per counted status (count 0 for none).")
-    not_counted: NotCounted | None = Field(
+    # Shapes in the README ("sales_summary"); kept out of the schema to keep tools/list small.
+    not_counted: dict[str, Any] | None = Field(
         default=None, exclude_if=lambda value: value is None, description="Other statuses, never in count."
     )
-    groups: Groups | None = Field(default=None, exclude_if=lambda value: value is None)
+    groups: dict[str, Any] | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="rows: key, name, count, by_currency",
+    )
     amount: str = Field(description="What the totals measure.")
     pages: int
     failures: list[dict[str, Any]] = Field(description="Statuses whose pages could not all be read, and why.")

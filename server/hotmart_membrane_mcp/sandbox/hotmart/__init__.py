@@ -10,4 +10,11 @@ from .api import HotmartApi, HotmartResponse
 from .dataset import Dataset, load_dataset
 from .truth import sales_ground_truth, sales_in_window
 
-__all__ = ["Dataset", "HotmartApi", "HotmartResponse", "load_dataset", "sales_ground_truth", "sales_in_window"]
+__all__ = [
+    "Dataset",
+    "HotmartApi",
+    "HotmartResponse",
+    "load_dataset",
+    "sales_ground_truth",
+    "sales_in_window",
+]
