@@ -51,8 +51,9 @@ async def test_without_statuses_the_headline_counts_approved_and_complete_and_th
     assert summary.not_counted is not None
     assert summary.not_counted["statuses"] == others and summary.not_counted["count"] == rest["count"]
     not_counted = summary.not_counted["by_status"]
-    assert {s: row["count"] for s, row in not_counted.items() if row["count"]} == rest["by_status"]
-    assert set(not_counted) == set(others)  # statuses with no sale are shown with 0
+    assert {s: row["count"] for s, row in not_counted.items()} == rest[
+        "by_status"
+    ]  # statuses without sales left out
     assert summary.duplicates_skipped == 0
     assert summary.period == {
         "start": "2025-05-28T20:26:40+00:00",

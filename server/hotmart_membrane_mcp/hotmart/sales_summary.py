@@ -278,10 +278,12 @@ async def summarize_sales(
     not_counted = None
     if others:
         other_totals = totals_by_status((s for s in walked.sales if s.status not in counted), others)
+        rows = _status_rows(other_totals, failed)
         not_counted = {
             "statuses": others,
             "count": sum(money.count for money in other_totals.values()),
-            "by_status": _status_rows(other_totals, failed),
+            # Statuses read in full without a sale are left out: `statuses` already names them.
+            "by_status": {status: row for status, row in rows.items() if row["count"] or not row["complete"]},
             "note": "Read but not counted as sales (never added to count or by_currency); pass statuses "
             "to count some of them.",
         }
