@@ -144,3 +144,14 @@ async def test_an_empty_subscription_read_points_at_the_30_day_default(fixed: Sa
 
     assert result["body"]["items"] == []
     assert any("pass an older accession_date" in w for w in result["warnings"])
+
+
+async def test_run_action_output_carries_readable_dates_in_the_server_zone(fixed: Sandbox) -> None:
+    async with Client(fixed.server(timezone=Zone(SAO_PAULO, "HOTMART_MCP_TIMEZONE"))) as client:
+        result = await call_ok(client, "run_action", {"action_id": "list-sales", "input": {"max_results": 2}})
+
+    purchases = [item["purchase"] for item in result["output"]["items"]]
+    zone = load_zone(SAO_PAULO)
+    assert purchases and all(
+        purchase["order_date_iso"] == iso_in_zone(purchase["order_date"], zone) for purchase in purchases
+    )

@@ -40,7 +40,8 @@ _MIN_EPOCH_MS_DIGITS = 11
 _MAX_EPOCH_MS_DIGITS = 13
 
 _FORMATS_HELP = (
-    "Use epoch milliseconds (e.g. 1772323200000), an ISO date (2026-03-01 = midnight UTC) or an ISO "
+    "Use epoch milliseconds (e.g. 1772323200000), an ISO date (2026-03-01 = midnight in the request's zone) "
+    "or an ISO "
     "date-time with a zone (2026-03-01T00:00:00-03:00 or 2026-03-01T03:00:00Z)."
 )
 
