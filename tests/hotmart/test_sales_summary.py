@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -282,7 +282,8 @@ async def test_months_are_calendar_months_of_the_requested_zone(hotmart: Simulat
         for sale in sales
     )
     utc_months = Counter(
-        datetime.fromtimestamp(sale["purchase"]["order_date"] / 1000, UTC).strftime("%Y-%m") for sale in sales
+        datetime.fromtimestamp(sale["purchase"]["order_date"] / 1000, timezone.utc).strftime("%Y-%m")
+        for sale in sales
     )
     assert local_months != utc_months  # the zone matters for this data
 
