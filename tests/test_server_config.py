@@ -18,6 +18,7 @@ from hotmart_membrane_mcp.config import (
     ConfigError,
     Settings,
 )
+from hotmart_membrane_mcp.hotmart.zones import Zone
 
 
 def test_defaults_use_membrane_from_path_when_it_is_installed(tmp_path: Path) -> None:
@@ -79,6 +80,8 @@ def test_every_variable_is_read() -> None:
         ("HOTMART_MCP_MAX_CONCURRENCY", "many"),
         ("HOTMART_MCP_SANDBOX", "maybe"),
         ("HOTMART_MCP_LOG_LEVEL", "LOUD"),
+        ("HOTMART_MCP_TIMEZONE", "Brasilia"),
+        ("HOTMART_MCP_TIMEZONE", "-03:00"),
     ],
 )
 def test_a_bad_value_is_refused_naming_the_variable(variable: str, value: str) -> None:
@@ -155,3 +158,11 @@ def test_help_prints_usage_and_exits_0() -> None:
     assert result.returncode == 0
     assert "usage: hotmart-membrane-mcp" in result.stdout
     assert "--sandbox" in result.stdout and "demo" in result.stdout
+
+
+def test_the_timezone_comes_from_its_variable_else_from_the_machine() -> None:
+    named = Settings.from_env({"HOTMART_MCP_TIMEZONE": "America/Sao_Paulo", "TZ": "Asia/Tokyo"})
+    machine = Settings.from_env({"TZ": "Asia/Tokyo"})
+
+    assert named.timezone == Zone("America/Sao_Paulo", "HOTMART_MCP_TIMEZONE")
+    assert machine.timezone == Zone("Asia/Tokyo", "the machine's TZ variable")

@@ -301,7 +301,7 @@ async def summarize_sales(
         else None
     )
     return SalesSummary(
-        counted=_counted_sentence(counted, statuses is None, period, zone.key),
+        counted=_counted_sentence(counted, statuses is None, period, zone.key, product_id),
         timezone=label,
         count=headline.count,
         by_currency=headline.to_dict(),
@@ -327,11 +327,14 @@ def _status_rows(totals: dict[str, Money], failed: set[str]) -> dict[str, dict[s
     }
 
 
-def _counted_sentence(counted: Sequence[str], default: bool, period: dict[str, Any], zone: str) -> str:
+def _counted_sentence(
+    counted: Sequence[str], default: bool, period: dict[str, Any], zone: str, product_id: str | int | None
+) -> str:
     what = " + ".join(counted)
     why = " (what Hotmart counts as a sale; other statuses are in not_counted)" if default else ""
+    product = f" of product {product_id}" if product_id is not None else ""
     return (
-        f"Counted the {what} sales{why} ordered from {period['start']} to {period['end']} "
+        f"Counted the {what} sales{why}{product} ordered from {period['start']} to {period['end']} "
         f"in time zone {zone}; amounts are gross per currency, currencies never added together."
     )
 

@@ -99,6 +99,7 @@ async def read(
     endpoint = find_endpoint("GET", path)
     query, token = _take_resume_token(request.query, options.resume_token)
     query, conversions = convert_dates(endpoint, query, zone.info)
+    conversions = [{**record, "zone": zone.describe()} for record in conversions]
     if options.all_pages and not any(key == "max_results" for key, _ in query):
         query = (*query, ("max_results", PAGE_SIZE))
     warnings = warnings_for(endpoint, query) if endpoint else [unknown_path_warning("GET", path)]
