@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, get_args
 from zoneinfo import ZoneInfo
 
 from hotmart_membrane_mcp.hotmart.sales_aggregate import (
+    GROUP_DIMENSIONS,
     Money,
     group_sales,
     primary_currency,
     purchase_kind,
     sale_from_item,
 )
+from hotmart_membrane_mcp.tools.summary import GroupDimension
 
 SAO_PAULO = ZoneInfo("America/Sao_Paulo")
 UTC = ZoneInfo("UTC")
@@ -116,3 +118,7 @@ def test_day_week_and_month_are_calendar_dates_in_the_zone() -> None:
     assert (key("day", UTC), key("day", SAO_PAULO)) == ("2026-03-01", "2026-02-28")
     assert (key("month", UTC), key("month", SAO_PAULO)) == ("2026-03", "2026-02")
     assert (key("week", UTC), key("week", SAO_PAULO)) == ("2026-02-23", "2026-02-23")  # weeks start on Monday
+
+
+def test_the_tool_schema_offers_exactly_the_dimensions_the_aggregation_knows() -> None:
+    assert get_args(GroupDimension) == GROUP_DIMENSIONS
