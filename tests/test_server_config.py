@@ -20,6 +20,7 @@ from hotmart_membrane_mcp.config import (
     ConfigError,
     Settings,
 )
+from hotmart_membrane_mcp.hotmart.zones import Zone
 
 
 def test_defaults_use_membrane_from_path_when_it_is_installed(tmp_path: Path) -> None:
@@ -81,6 +82,8 @@ def test_every_variable_is_read() -> None:
         ("HOTMART_MCP_MAX_CONCURRENCY", "many"),
         ("HOTMART_MCP_SANDBOX", "maybe"),
         ("HOTMART_MCP_LOG_LEVEL", "LOUD"),
+        ("HOTMART_MCP_TIMEZONE", "Brasilia"),
+        ("HOTMART_MCP_TIMEZONE", "-03:00"),
     ],
 )
 def test_a_bad_value_is_refused_naming_the_variable(variable: str, value: str) -> None:
@@ -210,3 +213,9 @@ def test_version_prints_the_package_version_and_exits_0() -> None:
     assert result.returncode == 0
     assert result.stdout == f"hotmart-membrane-mcp {__version__}\n"
     assert __version__ == importlib.metadata.version("hotmart-membrane-mcp")
+def test_the_timezone_comes_from_its_variable_else_from_the_machine() -> None:
+    named = Settings.from_env({"HOTMART_MCP_TIMEZONE": "America/Sao_Paulo", "TZ": "Asia/Tokyo"})
+    machine = Settings.from_env({"TZ": "Asia/Tokyo"})
+
+    assert named.timezone == Zone("America/Sao_Paulo", "HOTMART_MCP_TIMEZONE")
+    assert machine.timezone == Zone("Asia/Tokyo", "the machine's TZ variable")

@@ -56,7 +56,7 @@ async def test_a_year_of_every_status_matches_the_ground_truth_and_reports_progr
         summary = await call_ok(
             client,
             "sales_summary",
-            {"start_date": YEAR_START_ISO, "end_date": NOW_MS},
+            {"start_date": YEAR_START_ISO, "end_date": NOW_MS, "statuses": list(SALE_STATUSES)},
             progress_callback=progress,
         )
 
@@ -72,7 +72,13 @@ async def test_a_year_of_every_status_matches_the_ground_truth_and_reports_progr
     assert summary["period"]["start_ms"] == YEAR_START_MS and summary["period"]["end_ms"] == NOW_MS
     # The ISO start was converted and listed; the epoch-ms end went through as it was.
     assert summary["date_conversions"] == [
-        {"param": "start_date", "given": YEAR_START_ISO, "epoch_ms": YEAR_START_MS, "utc": YEAR_START_ISO}
+        {
+            "param": "start_date",
+            "given": YEAR_START_ISO,
+            "epoch_ms": YEAR_START_MS,
+            "utc": YEAR_START_ISO,
+            "local": "2025-05-28T20:26:40+00:00",
+        }
     ]
     # One notification per Hotmart page, counting pages.
     assert [report[0] for report in progress.reports] == list(range(1, summary["pages"] + 1))
@@ -117,8 +123,8 @@ async def test_dates_with_a_zone_and_a_product_filter_select_exactly_those_sales
         data, start_ms, end_ms, statuses=["APPROVED", "COMPLETE", "REFUNDED"], product_id=product_id
     )
     assert summary["period"] == {
-        "start": "2026-01-01T03:00:00Z",
-        "end": "2026-04-01T00:00:00Z",
+        "start": "2026-01-01T03:00:00+00:00",
+        "end": "2026-04-01T00:00:00+00:00",
         "start_ms": start_ms,
         "end_ms": end_ms,
     }
@@ -140,7 +146,11 @@ async def test_a_walk_whose_pages_fail_on_the_way_retries_them_and_gets_the_true
         waits.append(seconds)
 
     async with Client(fixed_now(sandbox).server(scenario="flaky", sleep=sleep)) as client:
-        summary = await call_ok(client, "sales_summary", {"start_date": YEAR_START_MS, "end_date": NOW_MS})
+        summary = await call_ok(
+            client,
+            "sales_summary",
+            {"start_date": YEAR_START_MS, "end_date": NOW_MS, "statuses": list(SALE_STATUSES)},
+        )
 
     truth = sales_ground_truth(dataset(sandbox), YEAR_START_MS, NOW_MS, statuses=SALE_STATUSES)
     assert summary["complete"] is True and summary["failures"] == [] and "partial" not in summary
@@ -169,6 +179,17 @@ async def test_rate_limited_pages_are_waited_out_and_the_waits_are_reported(sand
         ({"start_date": "1772323200", "end_date": NOW_MS}, "start_date", "not epoch milliseconds"),
         ({"start_date": "2026-04-01", "end_date": "2026-03-01"}, "end_date", "before"),
         ({"start_date": "2026-03-01", "end_date": "2026-04-01", "statuses": ["PAID"]}, "statuses", "PAID"),
+        ({"start_date": "2026-03-01", "end_date": "2026-04-01", "timezone": "Brasil"}, "timezone", "IANA"),
+        (
+            {"start_date": "2026-03-01", "end_date": "2026-04-01", "group_by": ["buyer"]},
+            "group_by[0]",
+            "product",
+        ),
+        (
+            {"start_date": "2026-03-01", "end_date": "2026-04-01", "group_by": ["product", "offer", "day"]},
+            "group_by",
+            "at most 2",
+        ),
     ],
 )
 async def test_bad_periods_and_statuses_are_refused_naming_the_field(

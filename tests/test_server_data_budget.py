@@ -37,6 +37,7 @@ LARGEST_CALLS: list[tuple[str, dict[str, Any]]] = [
     ("proxy_request", {"path": SALES_HISTORY, "query": YEAR, "all_pages": True, "save_to": "year.csv"}),
     ("proxy_request", {"path": "/payments/api/v1/no-such-endpoint"}),
     ("sales_summary", YEAR),
+    ("sales_summary", {**YEAR, "group_by": ["day", "purchase_kind"], "top": 500}),
 ]
 
 

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from .errors import InvalidInput
 from .hotmart.export import default_export_dir
+from .hotmart.zones import UTC_NAME, Zone, load_zone, machine_zone
 from .membrane.validate import CLIENT_NAME_PATTERN, ID_PATTERN, check_app_url
 from .safety.gate import WRITES_MODES, WritesMode
 
@@ -49,6 +50,7 @@ KNOWN_VARIABLES = (
     "HOTMART_MCP_WRITES",
     "HOTMART_MCP_MAX_RESULT_CHARS",
     "HOTMART_MCP_EXPORT_DIR",
+    "HOTMART_MCP_TIMEZONE",
     "HOTMART_SANDBOX_DIR",
 )
 
@@ -96,6 +98,8 @@ class Settings:
     max_result_chars: int = DEFAULT_MAX_RESULT_CHARS
     # Issue #5: where `save_to` exports are written; nothing outside it.
     export_dir: str = field(default_factory=lambda: str(default_export_dir()))
+    # Issue #10: the zone of bare dates, day/week/month buckets and *_iso dates when a call names none.
+    timezone: Zone = field(default_factory=lambda: Zone(UTC_NAME, "the server's default"))
     # The environment the Membrane CLI child gets (a snapshot of ours, plus the sandbox dir).
     child_env: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
@@ -139,6 +143,7 @@ class Settings:
             writes=_parse_writes(environ),
             max_result_chars=_parse_max_result_chars(environ),
             export_dir=_parse_export_dir(environ),
+            timezone=_parse_timezone(environ),
             child_env=child_env,
         )
 
@@ -281,3 +286,16 @@ def _parse_export_dir(environ: Mapping[str, str]) -> str:
     if path.exists() and not path.is_dir():
         raise ConfigError("HOTMART_MCP_EXPORT_DIR", f"exists and is not a directory: {raw!r}")
     return str(path)
+
+
+def _parse_timezone(environ: Mapping[str, str]) -> Zone:
+    raw = environ.get("HOTMART_MCP_TIMEZONE", "").strip()
+    if not raw:
+        return machine_zone(environ)
+    try:
+        load_zone(raw, field="HOTMART_MCP_TIMEZONE")
+    except InvalidInput:
+        raise ConfigError(
+            "HOTMART_MCP_TIMEZONE", f"must be an IANA zone name such as America/Sao_Paulo, got {raw!r}"
+        ) from None
+    return Zone(raw, "HOTMART_MCP_TIMEZONE")

@@ -179,12 +179,13 @@ def build_server(
 # Prompt arguments (MCP prompt arguments are strings).
 
 StartDate = Annotated[
-    str, Field(description="First day, ISO date, e.g. 2026-03-01 (midnight UTC).", max_length=40)
+    str,
+    Field(description="First day, ISO date, e.g. 2026-03-01 (midnight in the server's zone).", max_length=40),
 ]
 EndDate = Annotated[
     str,
     Field(
-        description="End, ISO date, e.g. 2026-04-01 (midnight UTC: the day itself is not included).",
+        description="End, ISO date, e.g. 2026-04-01 (midnight: the day itself is not included).",
         max_length=40,
     ),
 ]

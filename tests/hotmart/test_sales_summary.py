@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from datetime import datetime, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from hotmart_membrane_mcp.errors import InvalidInput, RateLimited
 from hotmart_membrane_mcp.hotmart.catalogue import SALE_STATUSES
-from hotmart_membrane_mcp.hotmart.sales_summary import summarize_sales
+from hotmart_membrane_mcp.hotmart.sales_summary import SUMMARY_FIELDS, grouping, summarize_sales
 from hotmart_membrane_mcp.membrane.models import ProxyRequest, ProxyResponse
-from hotmart_membrane_mcp.sandbox.hotmart import sales_ground_truth
+from hotmart_membrane_mcp.sandbox.hotmart import sales_ground_truth, sales_in_window
 
 from .simulated_hotmart import DAY_MS, NOW_MS, ProgressLog, RecordingSleep, SimulatedHotmart
 
@@ -30,28 +33,47 @@ def money(truth_by_currency: dict[str, dict[str, float]]) -> dict[str, dict[str,
     }
 
 
-async def test_a_year_of_every_status_matches_the_ground_truth_per_currency_and_status(
+async def test_without_statuses_the_headline_counts_approved_and_complete_and_the_rest_stands_apart(
     hotmart: SimulatedHotmart,
 ) -> None:
-    truth = sales_ground_truth(hotmart.dataset, YEAR_START, NOW_MS, statuses=SALE_STATUSES)
-    assert truth["count"] >= 3_000 and len(truth["by_status"]) > 2
+    sales = sales_ground_truth(hotmart.dataset, YEAR_START, NOW_MS)  # the API's default: APPROVED + COMPLETE
+    others = [status for status in SALE_STATUSES if status not in ("APPROVED", "COMPLETE")]
+    rest = sales_ground_truth(hotmart.dataset, YEAR_START, NOW_MS, statuses=others)
+    assert sales["count"] >= 3_000 and rest["count"] > 300
 
     summary = await summarize_sales(hotmart.send, start_ms=YEAR_START, end_ms=NOW_MS)
 
     assert summary.complete and summary.incomplete_reason is None and summary.failures == []
-    assert summary.statuses == list(SALE_STATUSES)
-    assert summary.count == truth["count"]
-    assert summary.by_currency == money(truth["by_currency"])
-    assert {s: row["count"] for s, row in summary.by_status.items() if row["count"]} == truth["by_status"]
-    assert set(summary.by_status) == set(SALE_STATUSES)  # statuses with no sale are shown with 0
+    assert summary.statuses == ["APPROVED", "COMPLETE"]
+    assert summary.count == sales["count"]
+    assert summary.by_currency == money(sales["by_currency"])
+    assert {s: row["count"] for s, row in summary.by_status.items()} == sales["by_status"]
+    assert summary.not_counted is not None
+    assert summary.not_counted["statuses"] == others and summary.not_counted["count"] == rest["count"]
+    not_counted = summary.not_counted["by_status"]
+    assert {s: row["count"] for s, row in not_counted.items()} == rest[
+        "by_status"
+    ]  # statuses without sales left out
     assert summary.duplicates_skipped == 0
     assert summary.period == {
-        "start": "2025-05-28T20:26:40Z",
-        "end": "2026-05-28T20:26:40Z",
+        "start": "2025-05-28T20:26:40+00:00",
+        "end": "2026-05-28T20:26:40+00:00",
         "start_ms": YEAR_START,
         "end_ms": NOW_MS,
     }
+    assert summary.counted.startswith("Counted the APPROVED + COMPLETE sales")
+    assert "from 2025-05-28T20:26:40+00:00 to 2026-05-28T20:26:40+00:00 in time zone UTC" in summary.counted
     assert "gross" in summary.amount
+
+
+async def test_explicit_statuses_are_all_counted_and_nothing_is_set_apart(hotmart: SimulatedHotmart) -> None:
+    truth = sales_ground_truth(hotmart.dataset, YEAR_START, NOW_MS, statuses=SALE_STATUSES)
+
+    summary = await summarize_sales(hotmart.send, start_ms=YEAR_START, end_ms=NOW_MS, statuses=SALE_STATUSES)
+
+    assert summary.statuses == list(SALE_STATUSES) and summary.not_counted is None
+    assert summary.count == truth["count"] and summary.by_currency == money(truth["by_currency"])
+    assert "Counted the APPROVED + BLOCKED" in summary.counted and "not_counted" not in summary.counted
 
 
 async def test_status_totals_per_currency_match_the_truth_for_each_status(hotmart: SimulatedHotmart) -> None:
@@ -96,7 +118,7 @@ async def test_each_request_asks_for_one_status_500_rows_and_only_the_needed_fie
         assert request.path == "/payments/api/v1/sales/history" and request.method == "GET"
         assert ("max_results", "500") in query and ("start_date", str(YEAR_START)) in query
         assert [v for k, v in query if k == "transaction_status"] in (["REFUNDED"], ["CHARGEBACK"])
-        assert dict(query)["select"] == "purchase.transaction,purchase.status,purchase.price"
+        assert dict(query)["select"] == ",".join(SUMMARY_FIELDS)
 
 
 async def test_progress_is_reported_once_per_page_across_all_statuses(hotmart: SimulatedHotmart) -> None:
@@ -152,7 +174,7 @@ async def test_running_out_of_pages_makes_the_summary_incomplete_and_names_what_
 async def test_rate_limits_are_waited_out_and_the_totals_stay_exact(tmp_path: Path) -> None:
     limited = SimulatedHotmart.create(tmp_path / "limited", rate_limit_every=4)
     sleep = RecordingSleep()
-    truth = sales_ground_truth(limited.dataset, YEAR_START, NOW_MS, statuses=SALE_STATUSES)
+    truth = sales_ground_truth(limited.dataset, YEAR_START, NOW_MS)
 
     summary = await summarize_sales(
         limited.send, start_ms=YEAR_START, end_ms=NOW_MS, sleep=sleep, max_rate_limit_wait_s=60
@@ -211,3 +233,64 @@ async def test_a_sale_returned_twice_is_counted_once() -> None:
         "by_currency": {"BRL": {"count": 1, "total": 1.25}},
         "complete": True,
     }
+
+
+async def test_best_sellers_with_new_vs_renewal_match_the_truth_in_one_summary(
+    hotmart: SimulatedHotmart,
+) -> None:
+    start = NOW_MS - 90 * DAY_MS
+    sales = sales_in_window(hotmart.dataset, start, NOW_MS)
+    per_product = Counter(sale["product"]["id"] for sale in sales)
+    renewals = Counter(
+        sale["product"]["id"] for sale in sales if (sale["purchase"].get("recurrency_number") or 1) > 1
+    )
+    (winner, winner_count), *_ = per_product.most_common()
+    assert renewals[winner] > 0  # the simulator's best seller is a subscription
+
+    summary = await summarize_sales(
+        hotmart.send,
+        start_ms=start,
+        end_ms=NOW_MS,
+        group=grouping(["product", "purchase_kind"], None, 3),
+    )
+
+    assert summary.groups is not None
+    assert summary.groups["by"] == ["product", "purchase_kind"] and summary.groups["sort"] == "count"
+    assert summary.groups["total_groups"] == len(per_product)
+    rows = summary.groups["rows"]
+    assert [(row["key"], row["count"]) for row in rows] == [
+        (str(product), count) for product, count in per_product.most_common(3)
+    ]
+    best = rows[0]
+    names = {sale["product"]["id"]: sale["product"]["name"] for sale in sales}
+    assert best["name"] == names[winner] and best["count"] == winner_count
+    split = {row["key"]: row["count"] for row in best["split"]}
+    assert split == {"renewal": renewals[winner], "first_purchase": winner_count - renewals[winner]}
+    best_sales = [sale for sale in sales if sale["product"]["id"] == winner]
+    assert best["by_currency"] == money(
+        sales_ground_truth(hotmart.dataset, start, NOW_MS, product_id=winner)["by_currency"]
+    )
+    assert sum(row["count"] for row in best["by_currency"].values()) == len(best_sales)
+
+
+async def test_months_are_calendar_months_of_the_requested_zone(hotmart: SimulatedHotmart) -> None:
+    zone = ZoneInfo("America/Sao_Paulo")
+    start, end = YEAR_START, NOW_MS
+    sales = sales_in_window(hotmart.dataset, start, end)
+    local_months = Counter(
+        datetime.fromtimestamp(sale["purchase"]["order_date"] / 1000, zone).strftime("%Y-%m")
+        for sale in sales
+    )
+    utc_months = Counter(
+        datetime.fromtimestamp(sale["purchase"]["order_date"] / 1000, timezone.utc).strftime("%Y-%m")
+        for sale in sales
+    )
+    assert local_months != utc_months  # the zone matters for this data
+
+    summary = await summarize_sales(
+        hotmart.send, start_ms=start, end_ms=end, zone=zone, group=grouping(["month"], None, 50)
+    )
+
+    assert summary.groups is not None and summary.groups["sort"] == "key"  # calendar order for time
+    assert [(row["key"], row["count"]) for row in summary.groups["rows"]] == sorted(local_months.items())
+    assert summary.period["start"].endswith("-03:00") and "America/Sao_Paulo" in summary.counted

@@ -5,7 +5,9 @@ calendar dates and local times, and get milliseconds wrong (seconds, local midni
 ``20260301``). For the query parameters the catalogue lists as dates we accept:
 
 - epoch milliseconds (11 to 13 digits), passed through unchanged;
-- an ISO 8601 date, ``2026-03-01``, meaning midnight UTC at the start of that day;
+- an ISO 8601 date, ``2026-03-01``, meaning midnight at the start of that day in the request's
+  zone (hotmart/zones.py: the ``timezone`` argument, ``HOTMART_MCP_TIMEZONE`` or the machine's;
+  UTC when no zone is passed here);
 - an ISO 8601 date-time WITH a zone, ``2026-03-01T10:00:00-03:00`` or ``...Z``.
 
 A date-time without a zone is refused rather than guessed: the server's zone, the agent's and
@@ -19,9 +21,11 @@ import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from ..errors import InvalidInput
 from .catalogue import Endpoint
+from .zones import iso_in_zone
 
 _ISO = re.compile(
     r"^(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"
@@ -36,7 +40,8 @@ _MIN_EPOCH_MS_DIGITS = 11
 _MAX_EPOCH_MS_DIGITS = 13
 
 _FORMATS_HELP = (
-    "Use epoch milliseconds (e.g. 1772323200000), an ISO date (2026-03-01 = midnight UTC) or an ISO "
+    "Use epoch milliseconds (e.g. 1772323200000), an ISO date (2026-03-01 = midnight in the request's zone) "
+    "or an ISO "
     "date-time with a zone (2026-03-01T00:00:00-03:00 or 2026-03-01T03:00:00Z)."
 )
 
@@ -46,8 +51,11 @@ def is_end_param(param: str) -> bool:
     return param.startswith("end_")
 
 
-def parse_instant(value: str, *, param: str) -> tuple[int, bool]:
-    """Parse one accepted date value into (epoch ms, was_bare_date); InvalidInput otherwise."""
+def parse_instant(value: str, *, param: str, zone: ZoneInfo | None = None) -> tuple[int, bool]:
+    """Parse one accepted date value into (epoch ms, was_bare_date); InvalidInput otherwise.
+
+    A bare date is midnight in ``zone`` (UTC when None); a date-time must carry its own offset.
+    """
     text = str(value).strip()
     if text.isdigit():
         if not _MIN_EPOCH_MS_DIGITS <= len(text) <= _MAX_EPOCH_MS_DIGITS:
@@ -77,8 +85,11 @@ def parse_instant(value: str, *, param: str) -> tuple[int, bool]:
             int(parts["minute"] or 0),
             int(parts["second"] or 0),
             int((parts["fraction"] or "0").ljust(6, "0")[:6]),
-            tzinfo=_zone(parts["zone"], param=param, text=text),
+            tzinfo=_zone(parts["zone"], param=param, text=text) if not bare_date else timezone.utc,
         )
+        if bare_date and zone is not None:
+            # Midnight as the zone's clock shows it (its offset that day, daylight saving included).
+            moment = moment.replace(tzinfo=zone)
     except ValueError as exc:  # day 31 of April, hour 25, ...
         raise InvalidInput(
             f"`{param}`={text!r} is not a valid date: {exc}. " + _FORMATS_HELP, field=param
@@ -110,24 +121,27 @@ def utc_text(epoch_ms: int) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _note(param: str, given: str, epoch_ms: int) -> str:
+def _note(param: str, given: str, epoch_ms: int, zone: ZoneInfo | None) -> str:
     day = given.strip()[:10]
+    where = "UTC" if zone is None else f"in {zone.key}"
     if is_end_param(param):
         # Do not move the bound silently (the agent may mean exactly this); say what it means.
         return (
-            f"A bare date is midnight UTC at the START of {day}, so this upper bound leaves out the rest "
-            f"of that day; to include {day}, pass the next day or a time such as {day}T23:59:59.999Z."
+            f"A bare date is midnight {where} at the START of {day}, so this upper bound leaves out the rest "
+            f"of that day; to include {day}, pass the next day."
         )
-    return f"A bare date is midnight UTC at the start of {day} ({utc_text(epoch_ms)})."
+    shown = utc_text(epoch_ms) if zone is None else iso_in_zone(epoch_ms, zone)
+    return f"A bare date is midnight {where} at the start of {day} ({shown})."
 
 
 def convert_dates(
-    endpoint: Endpoint | None, query: Sequence[tuple[str, Any]]
+    endpoint: Endpoint | None, query: Sequence[tuple[str, Any]], zone: ZoneInfo | None = None
 ) -> tuple[tuple[tuple[str, str], ...], list[dict[str, Any]]]:
-    """Convert the endpoint's date parameters in ``query`` to epoch ms.
+    """Convert the endpoint's date parameters in ``query`` to epoch ms, bare dates in ``zone`` (None: UTC).
 
     Returns the new query pairs (same order, other parameters untouched) and one record per
-    converted value: ``{param, given, epoch_ms, utc}`` plus a ``note`` for bare dates. Values
+    converted value: ``{param, given, epoch_ms, utc}``, ``local`` (ISO with the zone's offset)
+    when a zone is given, plus a ``note`` for bare dates. Values
     already in epoch ms are passed through without a record. Unknown endpoints are left alone:
     we cannot know which of their parameters are dates. Raises InvalidInput for a bad value.
     """
@@ -139,7 +153,7 @@ def convert_dates(
         if key not in date_params:
             converted.append((key, value))
             continue
-        epoch_ms, bare_date = parse_instant(value, param=key)
+        epoch_ms, bare_date = parse_instant(value, param=key, zone=zone)
         if value.strip().isdigit():  # already epoch ms: nothing to report
             converted.append((key, str(epoch_ms)))
             continue
@@ -149,8 +163,10 @@ def convert_dates(
             "epoch_ms": epoch_ms,
             "utc": utc_text(epoch_ms),
         }
+        if zone is not None:
+            record["local"] = iso_in_zone(epoch_ms, zone)
         if bare_date:
-            record["note"] = _note(key, value, epoch_ms)
+            record["note"] = _note(key, value, epoch_ms, zone)
         conversions.append(record)
         converted.append((key, str(epoch_ms)))
     return tuple(converted), conversions

@@ -69,8 +69,10 @@ the credentials) or find a ready-made action with `search_actions`.
   `page_info.next_page_token` (absent on the last page). `proxy_request` with `all_pages=true`
   follows it for you, with progress; results over the size budget are cut between items and carry
   `truncated`, `returned_items`, `next_page_token` (pass it back as `resume_token`).
-- Dates: Hotmart wants epoch milliseconds (UTC). `proxy_request` also accepts `2026-03-01`
-  (midnight UTC) and `2026-03-01T00:00:00-03:00`; a date-time without a zone is refused.
+- Dates: Hotmart wants epoch milliseconds (UTC). `proxy_request` and `sales_summary` also accept
+  `2026-03-01` (midnight in the call's `timezone`, else the server's zone) and
+  `2026-03-01T00:00:00-03:00`; a date-time without a zone is refused. Epoch-ms dates in results
+  come with a readable `<name>_iso` sibling in that zone.
 - `fields` / `select`: dotted paths relative to each item (`purchase.price.value`) to return less.
 - Sales endpoints without `transaction_status` (or `transaction`) return only APPROVED and COMPLETE
   sales. Statuses: {", ".join(SALE_STATUSES)}.
@@ -103,7 +105,8 @@ a sign-in link, then call it again). On error_type not_logged_in, call `login` a
 that matches its input_schema.
 3. Use `proxy_request` for anything no action covers; the endpoint list is the resource {CATALOGUE_URI}. \
 For revenue use `sales_summary`, not /sales/summary (which totals commissions).
-Dates may be ISO (2026-03-01 = midnight UTC, or with a zone). Sales history hides non-approved sales unless \
+Dates may be ISO (2026-03-01 = midnight in the `timezone` argument's zone, else the server's; or with an \
+offset); results add readable `<name>_iso` dates. Sales history hides non-approved sales unless \
 transaction_status is given.
 Results have a size budget: when `truncated` is true, pass `next_page_token` back as resume_token, narrow \
 with `fields`, or write everything to a file with `save_to`.
@@ -120,16 +123,18 @@ def sales_report_prompt(start_date: str, end_date: str, product_id: str | None =
 Prepare a sales report{product} from {start_date} to {end_date}.
 
 1. Call `ensure_connection`; if it is not ready, give the user its link and stop.
-2. Call `sales_summary` with start_date="{start_date}", end_date="{end_date}"{product_arg} and no
-   statuses, so every status is counted. Check `complete`: if it is false, say the numbers are
-   partial and give `incomplete_reason`.
+2. Call `sales_summary` with start_date="{start_date}", end_date="{end_date}"{product_arg},
+   no statuses and the user's `timezone` if you know it. Check `complete`: if it is false, say the
+   numbers are partial and give `incomplete_reason`.
 3. Report per currency (never add different currencies together):
-   - sales: APPROVED + COMPLETE (count and gross total);
-   - lost: REFUNDED, PARTIALLY_REFUNDED, CHARGEBACK, CANCELLED;
-   - still open: WAITING_PAYMENT, PRINTED_BILLET, STARTED, UNDER_ANALISYS and the rest.
+   - sales: `count` and `by_currency` (APPROVED + COMPLETE, gross);
+   - from `not_counted`: lost (REFUNDED, PARTIALLY_REFUNDED, CHARGEBACK, CANCELLED) and still open
+     (WAITING_PAYMENT, PRINTED_BILLET, STARTED, UNDER_ANALISYS and the rest), never added to sales.
    Totals are gross (what buyers paid); say so. /sales/summary would show commissions instead.
-4. Dates without a time are midnight UTC; an end date of {end_date} excludes that day itself
-   unless the user meant it, so ask if unsure, and mention the time zone in the report.
+   For best sellers add group_by=["product", "purchase_kind"] (new vs renewal).
+4. Dates without a time are midnight in the zone the result names (`counted`, `timezone`); an end
+   date of {end_date} excludes that day itself unless the user meant it, so ask if unsure, and
+   quote `counted` (what was counted, the exact window and zone) in the report.
 5. If the user wants the individual sales, call `proxy_request` GET /payments/api/v1/sales/history
    with the same dates, transaction_status for the statuses wanted, all_pages=true and
    save_to="sales-{start_date}-{end_date}.csv", and give them the file path.

@@ -1,10 +1,10 @@
 """Correct sales totals for a period: every page, every status, gross value per currency.
 
 Agents asked "how much did I sell?" tend to read one page, or ``/sales/summary`` (which totals
-commissions, not sales), or sales history without a status (which hides everything that is not
-APPROVED/COMPLETE). This walks sales history to the end for an explicit list of statuses and
-adds up ``purchase.price.value`` per currency, saying which statuses were included and whether
-every page was read.
+commissions, not sales), or add up every status. This walks sales history to the end and
+counts what Hotmart counts as a sale (APPROVED + COMPLETE) unless told which statuses to count;
+without that choice the other statuses are still read, but reported apart (``not_counted``) and
+never added to the headline. The arithmetic (totals, groups) is in hotmart/sales_aggregate.py.
 
 One walk per status: how Hotmart reads several ``transaction_status`` values in one request
 (repeated key or comma list) is not documented (hotmart-api.md §5.1 lists the parameter only),
@@ -15,28 +15,54 @@ one extra call per status, and each sale is still counted once (deduplicated by 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import anyio
 
 from ..errors import HotmartMcpError, InvalidInput
 from ..membrane.models import ProxyRequest
 from .catalogue import SALE_STATUSES
-from .dates import utc_text
 from .paging import STOP_MAX_PAGES, OnPage, Send, Sleep, fetch_all
 from .projection import with_select
+from .sales_aggregate import (
+    GROUP_DIMENSIONS,
+    TIME_DIMENSIONS,
+    Money,
+    Sale,
+    Sort,
+    group_sales,
+    primary_currency,
+    sale_from_item,
+    totals_by_status,
+)
+from .zones import iso_in_zone
 
 SALES_HISTORY_PATH = "/payments/api/v1/sales/history"
 PAGE_SIZE = 500  # hotmart-api.md §3.1: INFERRED common ceiling; larger values are clamped anyway
-SUMMARY_FIELDS = ("purchase.transaction", "purchase.status", "purchase.price")
+SUMMARY_FIELDS = (
+    "purchase.transaction",
+    "purchase.status",
+    "purchase.price",
+    "purchase.order_date",
+    "purchase.is_subscription",
+    "purchase.recurrency_number",
+    "purchase.payment.type",
+    "purchase.offer.code",
+    "product.id",
+    "product.name",
+)
 DEFAULT_MAX_PAGES = 200
-NO_CURRENCY = "UNKNOWN"
+# What Hotmart itself counts as a sale: the statuses its sales endpoints return by default (§3.5).
+SALE_COUNTED_STATUSES = ("APPROVED", "COMPLETE")
+AMOUNT = "gross: the sum of purchase.price.value (what buyers paid), before fees and commissions"
 
 
 @dataclass
 class SalesSummary:
+    counted: str  # one sentence: which statuses, which window, which zone
+    timezone: str
     count: int
     by_currency: dict[str, dict[str, Any]]  # {currency: {count, total}}
     by_status: dict[str, dict[str, Any]]  # {status: {count, by_currency, complete}}
@@ -45,13 +71,28 @@ class SalesSummary:
     incomplete_reason: str | None
     period: dict[str, Any]  # {start, end, start_ms, end_ms}
     statuses: list[str]
-    amount: str = "gross: the sum of purchase.price.value (what buyers paid), before fees and commissions"
+    not_counted: dict[str, Any] | None = None  # other statuses, read but kept out of the headline
+    groups: dict[str, Any] | None = None  # {by, sort, sort_currency, top, total, rows}
+    amount: str = AMOUNT
     failures: list[dict[str, Any]] = field(default_factory=list)  # {status, reason}
     duplicates_skipped: int = 0
     rate_limit_waits: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = dict(self.__dict__)
+        for optional in ("not_counted", "groups"):
+            if data[optional] is None:
+                del data[optional]
+        return data
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """How to group the counted sales: up to two dimensions, a sort and a top limit."""
+
+    by: tuple[str, ...]
+    sort: Sort = "count"
+    top: int | None = None
 
 
 def normalise_statuses(statuses: Sequence[str] | None) -> list[str]:
@@ -69,54 +110,31 @@ def normalise_statuses(statuses: Sequence[str] | None) -> list[str]:
     return wanted
 
 
-class _Totals:
-    def __init__(self, statuses: Sequence[str]) -> None:
-        self.count = 0
-        self.by_currency: dict[str, list[Any]] = {}  # currency -> [count, Decimal total]
-        self.by_status: dict[str, dict[str, list[Any]]] = {status: {} for status in statuses}
-        self.seen: set[str] = set()
-        self.duplicates = 0
-
-    def add(self, item: Any, walked_status: str) -> None:
-        purchase = item.get("purchase") if isinstance(item, dict) else None
-        purchase = purchase if isinstance(purchase, dict) else {}
-        transaction = purchase.get("transaction")
-        if isinstance(transaction, str):
-            if transaction in self.seen:  # a cursor that repeats, or a sale that changed status
-                self.duplicates += 1
-                return
-            self.seen.add(transaction)
-        price = purchase.get("price")
-        price = price if isinstance(price, dict) else {}
-        currency = price.get("currency_code") or NO_CURRENCY
-        # str() first: Decimal(0.1) would carry the float's binary error into the sum.
-        value = Decimal(str(price.get("value") or 0))
-        status = purchase.get("status") or walked_status
-        self.count += 1
-        for bucket in (self.by_currency, self.by_status.setdefault(status, {})):
-            entry = bucket.setdefault(currency, [0, Decimal(0)])
-            entry[0] += 1
-            entry[1] += value
-
-    @staticmethod
-    def _money(bucket: dict[str, list[Any]]) -> dict[str, dict[str, Any]]:
-        return {
-            cur: {"count": n, "total": float(round(total, 2))} for cur, (n, total) in sorted(bucket.items())
-        }
-
-    def currencies(self) -> dict[str, dict[str, Any]]:
-        return self._money(self.by_currency)
-
-    def statuses(self, failed: set[str]) -> dict[str, dict[str, Any]]:
-        """Per status: count, money per currency, and whether every page of it was read."""
-        return {
-            status: {
-                "count": sum(n for n, _ in bucket.values()),
-                "by_currency": self._money(bucket),
-                "complete": status not in failed,
-            }
-            for status, bucket in self.by_status.items()
-        }
+def grouping(group_by: Sequence[str] | None, sort: str | None, top: int | None) -> Grouping | None:
+    """The checked grouping (None without group_by); InvalidInput naming the bad field."""
+    if not group_by:
+        return None
+    by: tuple[str, ...] = tuple(dict.fromkeys(dimension.strip().lower() for dimension in group_by))
+    unknown = [dimension for dimension in by if dimension not in GROUP_DIMENSIONS]
+    if unknown:
+        raise InvalidInput(
+            f"group_by: {', '.join(unknown)} is not a grouping. Valid: {', '.join(GROUP_DIMENSIONS)} "
+            "(currency is always separate).",
+            field="group_by",
+        )
+    if len(by) > 2:
+        raise InvalidInput(
+            "group_by takes one or two dimensions: the groups, and a split inside each group "
+            "(e.g. ['product', 'purchase_kind']).",
+            field="group_by",
+        )
+    # Time buckets read best in calendar order; anything else by size.
+    chosen: Sort = "key" if sort is None and next(iter(by), "") in TIME_DIMENSIONS else "count"
+    if sort is not None:
+        if sort not in ("count", "gross", "key"):
+            raise InvalidInput("sort must be count, gross or key.", field="sort")
+        chosen = sort  # type: ignore[assignment]
+    return Grouping(by, chosen, top)
 
 
 class _Progress:
@@ -133,27 +151,31 @@ class _Progress:
             await self.on_page(self.pages, None, f"{self.status}: {message}")
 
 
-async def summarize_sales(
+@dataclass
+class _Walked:
+    sales: list[Sale]
+    pages: int
+    failures: list[dict[str, Any]]
+    waits: list[dict[str, Any]]
+    duplicates: int
+
+
+async def walk_sales(
     send: Send,
     *,
     start_ms: int,
     end_ms: int,
-    statuses: Sequence[str] | None = None,
+    statuses: Sequence[str],
     product_id: str | int | None = None,
     on_page: OnPage | None = None,
     max_pages: int = DEFAULT_MAX_PAGES,
     sleep: Sleep = anyio.sleep,
     max_rate_limit_wait_s: float = 30,
-) -> SalesSummary:
-    """Count and total the sales ordered in [start_ms, end_ms] for ``statuses`` (default: all).
-
-    ``complete`` is False, with the reason, when any page could not be fetched or ``max_pages``
-    ran out; the totals then cover only what was read. Raises when nothing could be read.
-    """
-    if end_ms < start_ms:
-        raise InvalidInput("The period ends before it starts.", field="end_date")
-    wanted = normalise_statuses(statuses)
-    totals = _Totals(wanted)
+) -> _Walked:
+    """Read every page of sales history for each status, one walk per status; sales deduplicated."""
+    sales: list[Sale] = []
+    seen: set[str] = set()
+    duplicates = 0
     pages = 0
     failures: list[dict[str, Any]] = []
     waits: list[dict[str, Any]] = []
@@ -167,7 +189,7 @@ async def summarize_sales(
         base_query.append(("product_id", str(product_id)))
 
     progress = _Progress(on_page)
-    for status in wanted:
+    for status in statuses:
         if pages >= max_pages:
             failures.append({"status": status, "reason": "not fetched: max_pages was used up"})
             continue
@@ -194,28 +216,136 @@ async def summarize_sales(
         pages += walk.pages_fetched
         waits.extend({**wait, "status": status} for wait in walk.rate_limit_waits)
         for item in walk.items:
-            totals.add(item, status)
+            sale = sale_from_item(item, status)
+            if sale.transaction is not None:
+                if sale.transaction in seen:  # a cursor that repeats, or a sale that changed status
+                    duplicates += 1
+                    continue
+                seen.add(sale.transaction)
+            sales.append(sale)
         if not walk.complete:
             reason = walk.incomplete_reason or walk.stop_reason
             if walk.stop_reason == STOP_MAX_PAGES:
                 reason = f"max_pages={max_pages} was reached while reading {status}"
             failures.append({"status": status, "reason": reason})
+    return _Walked(sales, pages, failures, waits, duplicates)
+
+
+async def summarize_sales(
+    send: Send,
+    *,
+    start_ms: int,
+    end_ms: int,
+    statuses: Sequence[str] | None = None,
+    product_id: str | int | None = None,
+    zone: ZoneInfo | None = None,
+    zone_label: str | None = None,
+    group: Grouping | None = None,
+    on_page: OnPage | None = None,
+    max_pages: int = DEFAULT_MAX_PAGES,
+    sleep: Sleep = anyio.sleep,
+    max_rate_limit_wait_s: float = 30,
+) -> SalesSummary:
+    """Count and total the sales ordered in [start_ms, end_ms].
+
+    ``statuses`` None counts APPROVED + COMPLETE and reports every other status in
+    ``not_counted``; a list counts exactly those. ``zone`` (UTC when None) is the zone of the
+    period shown and of day/week/month groups. ``complete`` is False, with the reason, when any
+    page could not be fetched or ``max_pages`` ran out; the totals then cover only what was
+    read. Raises when nothing could be read.
+    """
+    if end_ms < start_ms:
+        raise InvalidInput("The period ends before it starts.", field="end_date")
+    zone = zone or ZoneInfo("UTC")
+    counted: list[str] = list(SALE_COUNTED_STATUSES) if statuses is None else normalise_statuses(statuses)
+    walked_statuses = list(SALE_STATUSES) if statuses is None else counted
+    walked = await walk_sales(
+        send,
+        start_ms=start_ms,
+        end_ms=end_ms,
+        statuses=walked_statuses,
+        product_id=product_id,
+        on_page=on_page,
+        max_pages=max_pages,
+        sleep=sleep,
+        max_rate_limit_wait_s=max_rate_limit_wait_s,
+    )
+    failed = {failure["status"] for failure in walked.failures}
+    headline_sales = [sale for sale in walked.sales if sale.status in counted]
+    headline = Money()
+    for sale in headline_sales:
+        headline.add(sale)
+    by_status = totals_by_status(headline_sales, counted)
+    others = [status for status in walked_statuses if status not in counted]
+    not_counted = None
+    if others:
+        other_totals = totals_by_status((s for s in walked.sales if s.status not in counted), others)
+        rows = _status_rows(other_totals, failed)
+        not_counted = {
+            "statuses": others,
+            "count": sum(money.count for money in other_totals.values()),
+            # Statuses read in full without a sale are left out: `statuses` already names them.
+            "by_status": {status: row for status, row in rows.items() if row["count"] or not row["complete"]},
+            "note": "Read but not counted as sales (never added to count or by_currency); pass statuses "
+            "to count some of them.",
+        }
+    period = {
+        "start": iso_in_zone(start_ms, zone),
+        "end": iso_in_zone(end_ms, zone),
+        "start_ms": start_ms,
+        "end_ms": end_ms,
+    }
+    label = zone_label or zone.key
     incomplete_reason = (
         "Not every page was read, so the totals are too low: "
-        + "; ".join(f"{failure['status']}: {failure['reason']}" for failure in failures)
-        if failures
+        + "; ".join(f"{failure['status']}: {failure['reason']}" for failure in walked.failures)
+        if walked.failures
         else None
     )
     return SalesSummary(
-        count=totals.count,
-        by_currency=totals.currencies(),
-        by_status=totals.statuses({failure["status"] for failure in failures}),
-        pages=pages,
-        complete=not failures,
+        counted=_counted_sentence(counted, statuses is None, period, zone.key, product_id),
+        timezone=label,
+        count=headline.count,
+        by_currency=headline.to_dict(),
+        by_status=_status_rows(by_status, failed),
+        pages=walked.pages,
+        complete=not walked.failures,
         incomplete_reason=incomplete_reason,
-        period={"start": utc_text(start_ms), "end": utc_text(end_ms), "start_ms": start_ms, "end_ms": end_ms},
-        statuses=wanted,
-        failures=failures,
-        duplicates_skipped=totals.duplicates,
-        rate_limit_waits=waits,
+        period=period,
+        statuses=counted,
+        not_counted=not_counted,
+        groups=_groups(headline_sales, headline, group, zone) if group else None,
+        failures=walked.failures,
+        duplicates_skipped=walked.duplicates,
+        rate_limit_waits=walked.waits,
     )
+
+
+def _status_rows(totals: dict[str, Money], failed: set[str]) -> dict[str, dict[str, Any]]:
+    """Per status: count, money per currency, and whether every page of it was read."""
+    return {
+        status: {"count": money.count, "by_currency": money.to_dict(), "complete": status not in failed}
+        for status, money in totals.items()
+    }
+
+
+def _counted_sentence(
+    counted: Sequence[str], default: bool, period: dict[str, Any], zone: str, product_id: str | int | None
+) -> str:
+    what = " + ".join(counted)
+    why = " (what Hotmart counts as a sale; other statuses are in not_counted)" if default else ""
+    product = f" of product {product_id}" if product_id is not None else ""
+    return (
+        f"Counted the {what} sales{why}{product} ordered from {period['start']} to {period['end']} "
+        f"in time zone {zone}; amounts are gross per currency, currencies never added together."
+    )
+
+
+def _groups(sales: list[Sale], headline: Money, group: Grouping, zone: ZoneInfo) -> dict[str, Any]:
+    currency = primary_currency(headline) if group.sort == "gross" else None
+    rows, total = group_sales(sales, group.by, zone=zone, sort=group.sort, top=group.top, currency=currency)
+    result: dict[str, Any] = {"by": list(group.by), "sort": group.sort}
+    if group.sort == "gross":
+        result["sort_currency"] = currency
+    result.update({"top": group.top, "total_groups": total, "rows": rows})
+    return result

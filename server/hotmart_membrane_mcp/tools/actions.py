@@ -12,6 +12,7 @@ from pydantic import Field
 
 from ..errors import HotmartMcpError
 from ..hotmart.write_checks import action_creates_coupon, check_coupon
+from ..hotmart.readable_dates import with_iso_dates
 from ..membrane.models import Action
 from ..membrane.validate import check_id
 from ..safety import guards
@@ -131,7 +132,11 @@ def register(server: MCPServer, state: ServerState) -> None:
                 run = await state.backend.run_action(action.id, connection, input)
             return ok(
                 RunActionOutput(
-                    status="ok", action_id=action.id, action_run_id=run.action_run_id, output=run.output
+                    status="ok",
+                    action_id=action.id,
+                    action_run_id=run.action_run_id,
+                    # Readable *_iso dates in the server's zone next to Hotmart's epoch ms.
+                    output=with_iso_dates(run.output, state.settings.timezone.info),
                 )
             )
         except HotmartMcpError as exc:

@@ -23,3 +23,10 @@ ConfirmTokenArg = Annotated[
         max_length=MAX_TOKEN_CHARS,
     ),
 ]
+TimezoneArg = Annotated[
+    str | None,
+    Field(
+        description="IANA zone of bare dates and *_iso dates, e.g. 'America/Sao_Paulo'.",
+        max_length=64,
+    ),
+]

@@ -16,6 +16,7 @@ from pydantic import Field
 from ..errors import HotmartMcpError
 from ..hotmart.catalogue import find_endpoint, path_values
 from ..hotmart.write_checks import check_coupon, is_coupon_create, is_refund
+from ..hotmart.zones import request_zone
 from ..membrane.models import ProxyRequest
 from ..safety.classify import classify_proxy
 from ..safety.gate import refuse_in_deny_mode
@@ -30,7 +31,7 @@ from ..safety.guards import (
 )
 from ..safety.resolve import resolve_path
 from ..safety.resolved import ResolvedWrite
-from .arguments import ConfirmTokenArg, ConnectionIdArg
+from .arguments import ConfirmTokenArg, ConnectionIdArg, TimezoneArg
 from .guards import check_optional_id
 from .models import ProxyRequestOutput
 from .proxy_read import DEFAULT_MAX_PAGES, MAX_PAGES_LIMIT, read, read_options
@@ -44,8 +45,8 @@ PROXY_DESCRIPTION = (
     "Send one request to the Hotmart API through Membrane, which adds the credentials; use it when no "
     "search_actions action fits (endpoints: resource hotmart://api/catalogue). An error status comes back "
     "as an upstream_error. GET of a list: one page, or all with all_pages; a result over the size budget "
-    "is cut between items (truncated=true, next_page_token). Read `warnings`. POST, PUT, PATCH and DELETE "
-    "are writes (refunds, cancellations, coupons), sent once as given. "
+    "is cut between items (truncated=true, next_page_token); dates also as <name>_iso. Read `warnings`. "
+    "POST, PUT, PATCH and DELETE are writes (refunds, cancellations, coupons), sent once as given. "
 )
 
 QueryValue = str | int | float | bool | list[str | int | float | bool]
@@ -66,7 +67,7 @@ QueryArg = Annotated[
     Field(
         default_factory=dict,
         description='e.g. {"max_results": 10}; a list repeats the parameter. Dates (start_date, end_date, '
-        "...) take epoch ms or ISO: '2026-03-01' (midnight UTC), '2026-03-01T00:00:00-03:00'.",
+        "...) take epoch ms or ISO: '2026-03-01' (midnight in timezone), '2026-03-01T00:00:00-03:00'.",
     ),
 ]
 HeadersArg = Annotated[
@@ -145,10 +146,12 @@ def register(server: MCPServer, state: ServerState) -> None:
         fields: FieldsArg = None,
         save_to: SaveToArg = None,
         resume_token: ResumeTokenArg = None,
+        timezone: TimezoneArg = None,
         connection_id: ConnectionIdArg = None,
         confirm_token: ConfirmTokenArg = None,
     ) -> Annotated[CallToolResult, ProxyRequestOutput] | InputRequiredResult:
         try:
+            zone = request_zone(timezone, state.settings.timezone)
             request = build_request(path, method, query, headers, body, path_params)
             options = read_options(
                 request.method,
@@ -162,7 +165,7 @@ def register(server: MCPServer, state: ServerState) -> None:
             if held is not None:
                 return held
             if request.method == "GET":
-                data = await read(ctx, state, connection, request, options)
+                data = await read(ctx, state, connection, request, options, zone)
                 ProxyRequestOutput.model_validate(data)  # the dict is sent as built (explicit nulls kept)
                 return ok_data(data)
             response = await state.backend.request(connection, request)

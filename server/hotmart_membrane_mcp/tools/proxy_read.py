@@ -21,6 +21,7 @@ from ..errors import InvalidInput
 from ..hotmart.budget import Cursor, fit_to_budget
 from ..hotmart.catalogue import Endpoint, find_endpoint
 from ..hotmart.dates import convert_dates
+from ..hotmart.empty_hints import empty_result_hints
 from ..hotmart.export import resolve_export_path, save_export
 from ..hotmart.paging import (
     STOP_BUDGET,
@@ -34,8 +35,10 @@ from ..hotmart.paging import (
     send_read,
 )
 from ..hotmart.projection import parse_fields, project, project_items, with_select
+from ..hotmart.readable_dates import with_iso_dates
 from ..hotmart.resume import decode_token, is_resume_token, request_fingerprint
 from ..hotmart.warnings import unknown_path_warning, warnings_for
+from ..hotmart.zones import Zone
 from ..membrane.models import ProxyRequest, ProxyResponse
 from ..safety.classify import fill_path
 from .hotmart_io import progress_to, sender
@@ -91,13 +94,23 @@ def read_options(
 
 
 async def read(
-    ctx: Context, state: ServerState, connection: str, request: ProxyRequest, options: ReadOptions
+    ctx: Context,
+    state: ServerState,
+    connection: str,
+    request: ProxyRequest,
+    options: ReadOptions,
+    zone: Zone | None = None,
 ) -> dict[str, Any]:
-    """Send the GET ``request`` as ``options`` say and return proxy_request's result, within budget."""
+    """Send the GET ``request`` as ``options`` say and return proxy_request's result, within budget.
+
+    ``zone`` (the server's default when None) reads bare dates and writes the ``*_iso`` dates.
+    """
+    zone = zone or state.settings.timezone
     path = fill_path(request.path, request.path_params)
     endpoint = find_endpoint("GET", path)
     query, token = _take_resume_token(request.query, options.resume_token)
-    query, conversions = convert_dates(endpoint, query)
+    query, conversions = convert_dates(endpoint, query, zone.info)
+    conversions = [{**record, "zone": zone.describe()} for record in conversions]
     if options.all_pages and not any(key == "max_results" for key, _ in query):
         query = (*query, ("max_results", PAGE_SIZE))
     warnings = warnings_for(endpoint, query) if endpoint else [unknown_path_warning("GET", path)]
@@ -113,7 +126,7 @@ async def read(
     send = sender(state, connection)
     if not _is_list_read(endpoint, options, point is not None):
         response = await _send_with_select_fallback(send, sent, bool(options.fields), state.sleep)
-        body = _project_body(response.body, options.fields)
+        body = with_iso_dates(_project_body(response.body, options.fields), zone.info)
         return {**head, "http_status": response.status, "body": body, **notes}
 
     try:
@@ -130,7 +143,10 @@ async def read(
     except NotAList as exc:
         raise _paging_asked_of_a_non_list(exc, endpoint, options, path) from None
     items, unmatched = project_items(walk.items, options.fields)
+    items = with_iso_dates(items, zone.info)
     notes["warnings"] = warnings + _walk_warnings(walk, unmatched)
+    if not items and walk.complete and point is None:
+        notes["warnings"] += empty_result_hints(endpoint, query)
     head = {**head, "http_status": walk.http_status, **_walk_facts(walk, options)}
     if _is_partial(walk, options):
         # The first words an agent reads say that data is missing (complete: false says it too).

@@ -1,4 +1,4 @@
-"""``sales_summary``: correct sales totals for a period, per currency and per status, over every page.
+"""``sales_summary``: correct sales totals for a period, per currency, status and group, over every page.
 
 A tool rather than a proxy_request mode: the answer is a handful of numbers computed from
 thousands of sales, so the agent never holds the sales themselves, and the walk (one status
@@ -7,7 +7,7 @@ at a time, deduplicated, gross values in Decimal) is done the same way every tim
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.types import CallToolResult, ToolAnnotations
@@ -20,10 +20,12 @@ from ..hotmart.dates import convert_dates
 from ..hotmart.sales_summary import (
     DEFAULT_MAX_PAGES,
     SALES_HISTORY_PATH,
+    grouping,
     normalise_statuses,
     summarize_sales,
 )
-from .arguments import ConnectionIdArg
+from ..hotmart.zones import Zone, request_zone
+from .arguments import ConnectionIdArg, TimezoneArg
 from .hotmart_io import progress_to, sender
 from .models import PARTIAL_DESCRIPTION, OutputModel, partial_notice
 from .resolution import resolve_connection_id
@@ -32,32 +34,31 @@ from .state import ServerState
 
 MAX_PAGES_LIMIT = 1000
 
+MAX_TOP = 500
+DEFAULT_TOP = 50
+
 SUMMARY_DESCRIPTION = (
-    "Count and total the sales of a period over ALL pages of Hotmart's sales history, per currency and "
-    "per status; use it for 'how much did I sell' questions instead of reading pages yourself or "
-    "calling /sales/summary (which totals commissions). Amounts are gross (what buyers paid) and "
-    "currencies are never added together. The result says complete=false with the reason if any page "
-    "could not be read. Reports progress per page."
+    "Count and total a period's sales over ALL pages of sales history: use it for 'how much did I sell' and "
+    "'what sold most', not pages or /sales/summary (commissions). Counts APPROVED + COMPLETE unless "
+    "statuses say otherwise. group_by ['product', 'purchase_kind'] = best sellers with new vs renewal, in "
+    "one call. Gross amounts per currency. complete=false says why if a page could not be read."
 )
 
 StartArg = Annotated[
     Annotated[str, Field(max_length=40)] | int,
-    Field(
-        description="Sales ordered from this instant on: ISO date '2026-03-01' (midnight UTC), ISO date-time "
-        "with zone '2026-03-01T00:00:00-03:00', or epoch ms."
-    ),
+    Field(description="ISO date '2026-03-01' (midnight in timezone), date-time with offset, or epoch ms."),
 ]
 EndArg = Annotated[
     Annotated[str, Field(max_length=40)] | int,
     Field(
-        description="Sales ordered up to this instant, formats as start_date. A bare date is midnight UTC at "
-        "the START of that day: for all of March pass '2026-04-01'."
+        description="As start_date; a bare date is the START of that day: for all of March pass '2026-04-01'."
     ),
 ]
 StatusesArg = Annotated[
     list[str] | None,
     Field(
-        description="Sale statuses to include; omit for all. Valid: " + ", ".join(SALE_STATUSES) + ".",
+        description="Hotmart statuses to count, e.g. ['REFUNDED']; omit for sales (APPROVED, COMPLETE), the "
+        "others then shown apart.",
         max_length=len(SALE_STATUSES),
     ),
 ]
@@ -70,6 +71,25 @@ MaxPagesArg = Annotated[
         le=MAX_PAGES_LIMIT,
     ),
 ]
+
+GroupDimension = Literal[
+    "product", "status", "payment_type", "offer", "purchase_kind", "day", "week", "month"
+]
+GroupByArg = Annotated[
+    list[GroupDimension] | None,
+    Field(
+        description="1st: ranked groups; 2nd (optional): split inside each. purchase_kind: first_purchase "
+        "or renewal.",
+        max_length=2,
+    ),
+]
+SortArg = Annotated[
+    Literal["count", "gross", "key"] | None,
+    Field(
+        description="Group order; gross: in the currency with most sales; key: default for day/week/month."
+    ),
+]
+TopArg = Annotated[int, Field(description="Most groups returned.", ge=1, le=MAX_TOP)]
 
 
 class CurrencyTotal(OutputModel):
@@ -86,7 +106,7 @@ class StatusTotal(OutputModel):
 
 
 class Period(OutputModel):
-    """ISO 8601 UTC, and the epoch ms sent to Hotmart."""
+    """ISO 8601 in the request's zone, and the epoch ms sent to Hotmart."""
 
     start: str
     end: str
@@ -98,13 +118,24 @@ class SalesSummaryOutput(OutputModel):
     partial: str | None = Field(
         default=None, exclude_if=lambda value: value is None, description=PARTIAL_DESCRIPTION
     )
+    counted: str = Field(description="What was counted, over which window and zone.")
+    timezone: str
     complete: bool = Field(description="Every page of every status was read.")
     incomplete_reason: str | None
     period: Period
-    statuses: list[str] = Field(description="Included in the totals.")
-    count: int = Field(description="Sales over all included statuses.")
+    statuses: list[str] = Field(description="Counted in count and by_currency.")
+    count: int = Field(description="Sales over the counted statuses.")
     by_currency: dict[str, CurrencyTotal]
-    by_status: dict[str, StatusTotal] = Field(description="Per included status (count 0 for none).")
+    by_status: dict[str, StatusTotal] = Field(description="Per counted status (count 0 for none).")
+    # Shapes in the README ("sales_summary"); kept out of the schema to keep tools/list small.
+    not_counted: dict[str, Any] | None = Field(
+        default=None, exclude_if=lambda value: value is None, description="Other statuses, never in count."
+    )
+    groups: dict[str, Any] | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="rows: key, name, count, by_currency",
+    )
     amount: str = Field(description="What the totals measure.")
     pages: int
     failures: list[dict[str, Any]] = Field(description="Statuses whose pages could not all be read, and why.")
@@ -124,12 +155,18 @@ def register(server: MCPServer, state: ServerState) -> None:
         end_date: EndArg,
         statuses: StatusesArg = None,
         product_id: ProductArg = None,
+        group_by: GroupByArg = None,
+        sort: SortArg = None,
+        top: TopArg = DEFAULT_TOP,
+        timezone: TimezoneArg = None,
         max_pages: MaxPagesArg = DEFAULT_MAX_PAGES,
         connection_id: ConnectionIdArg = None,
     ) -> Annotated[CallToolResult, SalesSummaryOutput]:
         try:
-            start_ms, end_ms, conversions = period_in_ms(start_date, end_date)
-            wanted = normalise_statuses(statuses)
+            zone = request_zone(timezone, state.settings.timezone)
+            start_ms, end_ms, conversions = period_in_ms(start_date, end_date, zone)
+            wanted = None if statuses is None else normalise_statuses(statuses)
+            group = grouping(group_by, sort, top)
             connection = await resolve_connection_id(state, connection_id)
 
             summary = await summarize_sales(
@@ -138,6 +175,9 @@ def register(server: MCPServer, state: ServerState) -> None:
                 end_ms=end_ms,
                 statuses=wanted,
                 product_id=product_id,
+                zone=zone.info,
+                zone_label=zone.describe(),
+                group=group,
                 on_page=progress_to(ctx),
                 max_pages=max_pages,
                 sleep=state.sleep,
@@ -161,10 +201,12 @@ def register(server: MCPServer, state: ServerState) -> None:
     )
 
 
-def period_in_ms(start: str | int, end: str | int) -> tuple[int, int, list[dict[str, Any]]]:
+def period_in_ms(start: str | int, end: str | int, zone: Zone) -> tuple[int, int, list[dict[str, Any]]]:
     """The period as epoch ms, with the conversions made (dates.convert_dates, as proxy_request does)."""
     endpoint = find_endpoint("GET", SALES_HISTORY_PATH)
-    pairs, conversions = convert_dates(endpoint, [("start_date", str(start)), ("end_date", str(end))])
+    pairs, conversions = convert_dates(
+        endpoint, [("start_date", str(start)), ("end_date", str(end))], zone.info
+    )
     start_ms, end_ms = (int(value) for _, value in pairs)
     if end_ms < start_ms:
         raise InvalidInput("end_date is before start_date.", field="end_date")
@@ -172,44 +214,79 @@ def period_in_ms(start: str | int, end: str | int) -> tuple[int, int, list[dict[
 
 
 def shorten_summary(data: dict[str, Any], max_chars: int) -> dict[str, Any]:
-    """Drop detail, least useful first, until the summary fits ``max_chars`` (the totals always stay).
+    """Drop detail, least useful first, until the summary fits ``max_chars`` (the headline always stays).
 
-    First statuses without sales, then the per-currency split of each status. Anything still
-    too long is the server's result budget's job (it shortens texts).
+    First statuses without sales, then the splits inside groups, then the per-currency split of
+    each status, then the last groups. Anything still too long is the server's result budget's
+    job (it shortens texts).
     """
     if json_size(data) <= max_chars:
         return data
+    hints: list[str] = []
+    data = {**data, "truncated": True}
+
+    def fits() -> bool:
+        data["how_to_get_rest"] = " ".join(hint for hint in hints if hint)
+        return json_size(data) <= max_chars
+
     # A status that could not be read is kept even at count 0: its 0 is not a fact.
-    by_status = {
-        status: row
-        for status, row in data["by_status"].items()
-        if row["count"] or not row.get("complete", True)
-    }
-    dropped = sorted(set(data["by_status"]) - set(by_status))
-    hint = (
-        f"Statuses without sales were left out of by_status ({', '.join(dropped)})."
-        if dropped
-        else "by_status was shortened."
-    )
-    data = {**data, "by_status": by_status, "truncated": True, "how_to_get_rest": hint}
-    if json_size(data) <= max_chars:
+    dropped: list[str] = []
+    data["by_status"] = _without_empty(data["by_status"], dropped)
+    if data.get("not_counted"):
+        data["not_counted"] = {
+            **data["not_counted"],
+            "by_status": _without_empty(data["not_counted"]["by_status"], dropped),
+        }
+    hints.append(f"Statuses without sales were left out ({', '.join(sorted(dropped))})." if dropped else "")
+    if fits():
         return data
-    counts_only = {
+    groups = data.get("groups")
+    if groups and any("split" in row for row in groups["rows"]):
+        rows = [{k: v for k, v in row.items() if k not in ("split", "split_by")} for row in groups["rows"]]
+        data["groups"] = groups = {**groups, "rows": rows}
+        hints.append("The split inside each group was left out: group by one dimension, or lower top.")
+        if fits():
+            return data
+    data["by_status"] = _counts_only(data["by_status"])
+    if data.get("not_counted"):
+        data["not_counted"] = {
+            **data["not_counted"],
+            "by_status": _counts_only(data["not_counted"]["by_status"]),
+        }
+    hints.append(
+        "The per-currency split of each status was left out: call again with fewer statuses to get it."
+    )
+    if fits():
+        return data
+    if groups:
+        rows = list(groups["rows"])
+        before = list(hints)
+        while rows and not fits():
+            rows.pop()
+            data["groups"] = {**groups, "rows": rows}
+            hints = [*before, f"Only the first {len(rows)} groups fit: lower top or narrow the period."]
+        if fits():
+            return data
+    # Every required field stays (the output schema); only optional detail and notes go.
+    data["date_conversions"] = [
+        {key: value for key, value in item.items() if key != "note"} for item in data["date_conversions"]
+    ]
+    data["by_status"] = {}
+    if data.get("not_counted"):
+        data["not_counted"] = {**data["not_counted"], "by_status": {}}
+    hints = ["by_status and the date notes were left out to fit the result budget: call again with fewer statuses."]
+    fits()
+    return data
+
+
+def _without_empty(by_status: dict[str, Any], dropped: list[str]) -> dict[str, Any]:
+    kept = {status: row for status, row in by_status.items() if row["count"] or not row.get("complete", True)}
+    dropped.extend(status for status in by_status if status not in kept)
+    return kept
+
+
+def _counts_only(by_status: dict[str, Any]) -> dict[str, Any]:
+    return {
         status: {"count": row["count"], "complete": row.get("complete", True)}
         for status, row in by_status.items()
     }
-    hint += (
-        " The per-currency split of each status was left out to fit the result budget: call again with "
-        "fewer statuses to get it."
-    )
-    data = {**data, "by_status": counts_only, "how_to_get_rest": hint}
-    if json_size(data) <= max_chars:
-        return data
-    # Every required field stays (the output schema); only optional detail and notes go.
-    conversions = [
-        {key: value for key, value in item.items() if key != "note"} for item in data["date_conversions"]
-    ]
-    hint = (
-        "by_status and the date notes were left out to fit the result budget: call again with fewer statuses."
-    )
-    return {**data, "by_status": {}, "date_conversions": conversions, "how_to_get_rest": hint}

@@ -8,6 +8,13 @@ dicts for tests that need ground truth. Data is deterministic from ``HOTMART_SAN
 
 from .api import HotmartApi, HotmartResponse
 from .dataset import Dataset, load_dataset
-from .truth import sales_ground_truth
+from .truth import sales_ground_truth, sales_in_window
 
-__all__ = ["Dataset", "HotmartApi", "HotmartResponse", "load_dataset", "sales_ground_truth"]
+__all__ = [
+    "Dataset",
+    "HotmartApi",
+    "HotmartResponse",
+    "load_dataset",
+    "sales_ground_truth",
+    "sales_in_window",
+]

@@ -10,6 +10,27 @@ from .enums import DEFAULT_SALE_STATUSES
 from .money import producer_commission
 
 
+def sales_in_window(
+    dataset: Dataset,
+    start_ms: int,
+    end_ms: int,
+    statuses: Iterable[str] | None = None,
+    product_id: int | None = None,
+) -> list[dict[str, Any]]:
+    """The sale records ordered in ``[start_ms, end_ms]`` (inclusive), as sales history holds them.
+
+    ``statuses=None`` means the API's default (APPROVED and COMPLETE).
+    """
+    wanted = set(statuses) if statuses is not None else set(DEFAULT_SALE_STATUSES)
+    return [
+        sale
+        for sale in dataset.sales
+        if sale["purchase"]["status"] in wanted
+        and start_ms <= sale["purchase"]["order_date"] <= end_ms
+        and (product_id is None or sale["product"]["id"] == product_id)
+    ]
+
+
 def sales_ground_truth(
     dataset: Dataset,
     start_ms: int,
