@@ -213,6 +213,8 @@ def test_version_prints_the_package_version_and_exits_0() -> None:
     assert result.returncode == 0
     assert result.stdout == f"hotmart-membrane-mcp {__version__}\n"
     assert __version__ == importlib.metadata.version("hotmart-membrane-mcp")
+
+
 def test_the_timezone_comes_from_its_variable_else_from_the_machine() -> None:
     named = Settings.from_env({"HOTMART_MCP_TIMEZONE": "America/Sao_Paulo", "TZ": "Asia/Tokyo"})
     machine = Settings.from_env({"TZ": "Asia/Tokyo"})

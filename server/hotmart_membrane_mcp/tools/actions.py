@@ -11,8 +11,8 @@ from mcp.types import CallToolResult, InputRequiredResult, ToolAnnotations
 from pydantic import Field
 
 from ..errors import HotmartMcpError
-from ..hotmart.write_checks import action_creates_coupon, check_coupon
 from ..hotmart.readable_dates import with_iso_dates
+from ..hotmart.write_checks import action_creates_coupon, check_coupon
 from ..membrane.models import Action
 from ..membrane.validate import check_id
 from ..safety import guards

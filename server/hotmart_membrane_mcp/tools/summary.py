@@ -274,7 +274,9 @@ def shorten_summary(data: dict[str, Any], max_chars: int) -> dict[str, Any]:
     data["by_status"] = {}
     if data.get("not_counted"):
         data["not_counted"] = {**data["not_counted"], "by_status": {}}
-    hints = ["by_status and the date notes were left out to fit the result budget: call again with fewer statuses."]
+    hints = [
+        "by_status and the date notes were left out to fit the result budget: call again with fewer statuses."
+    ]
     fits()
     return data
 
