@@ -44,6 +44,7 @@ KNOWN_VARIABLES = (
     "HOTMART_MCP_WRITES",
     "HOTMART_MCP_MAX_RESULT_CHARS",
     "HOTMART_MCP_EXPORT_DIR",
+    "HOTMART_MCP_CLUB_SUBDOMAIN",
     "HOTMART_SANDBOX_DIR",
 )
 
@@ -90,6 +91,8 @@ class Settings:
     max_result_chars: int = DEFAULT_MAX_RESULT_CHARS
     # Issue #5: where `save_to` exports are written; nothing outside it.
     export_dir: str = field(default_factory=lambda: str(default_export_dir()))
+    # Issue #10: the members-area subdomain club reads use when none is given (the API cannot list it).
+    club_subdomain: str | None = None
     # The environment the Membrane CLI child gets (a snapshot of ours, plus the sandbox dir).
     child_env: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
@@ -133,6 +136,7 @@ class Settings:
             writes=_parse_writes(environ),
             max_result_chars=_parse_max_result_chars(environ),
             export_dir=_parse_export_dir(environ),
+            club_subdomain=_parse_club_subdomain(environ),
             child_env=child_env,
         )
 
@@ -266,3 +270,19 @@ def _parse_export_dir(environ: Mapping[str, str]) -> str:
     if path.exists() and not path.is_dir():
         raise ConfigError("HOTMART_MCP_EXPORT_DIR", f"exists and is not a directory: {raw!r}")
     return str(path)
+
+
+# A DNS label: the <subdomain> of https://<subdomain>.club.hotmart.com.
+_SUBDOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+
+
+def _parse_club_subdomain(environ: Mapping[str, str]) -> str | None:
+    raw = environ.get("HOTMART_MCP_CLUB_SUBDOMAIN", "").strip().lower()
+    if not raw:
+        return None
+    if not _SUBDOMAIN.match(raw):
+        raise ConfigError(
+            "HOTMART_MCP_CLUB_SUBDOMAIN",
+            f"must be the members-area address part (the <x> of <x>.club.hotmart.com), got {raw!r}",
+        )
+    return raw

@@ -10,7 +10,9 @@ from mcp.server.mcpserver import Context, MCPServer
 from mcp.types import CallToolResult, InputRequiredResult, ToolAnnotations
 from pydantic import Field
 
-from ..errors import HotmartMcpError
+from ..errors import HotmartMcpError, InvalidInput
+from ..hotmart import club
+from ..hotmart.action_reads import run_warnings, search_notes
 from ..membrane.models import Action
 from ..membrane.validate import check_id
 from ..safety import guards
@@ -21,6 +23,7 @@ from ..safety.summary import describe_write
 from .arguments import ConfirmTokenArg, ConnectionIdArg
 from .guards import check_optional_id, check_phrase
 from .input_check import check_action_input as check_input_schema
+from .input_summary import input_summary
 from .models import ActionSummary, RunActionOutput, SearchActionsOutput
 from .resolution import resolve_connection_id
 from .results import failure, ok
@@ -29,8 +32,8 @@ from .write_gate import hold_write, refund_amount, write_tool_annotations, write
 
 RUN_TOOL = "run_action"
 SEARCH_DESCRIPTION = (
-    "Find Membrane actions for a Hotmart task described in plain words; call it before run_action to get "
-    "an action id and its input's JSON Schema. Ranked by relevance, cached 5 minutes."
+    "Find Membrane actions for a Hotmart task in plain words, best first (cached 5 min): ids, a summary "
+    "of each input (name*:type, * = required) and trap warnings. action_id: one action's full schemas."
 )
 RUN_DESCRIPTION = (
     "Run one Membrane action (an id from search_actions) on the Hotmart connection; the input is first "
@@ -40,15 +43,15 @@ RUN_DESCRIPTION = (
 )
 
 IntentArg = Annotated[
-    str,
-    Field(
-        description="The task in plain words, e.g. 'list sales of last month'.",
-        min_length=1,
-        max_length=200,
-    ),
+    str | None,
+    Field(description="The task in plain words, e.g. 'list sales of last month'.", max_length=200),
 ]
 LimitArg = Annotated[int, Field(description="Most actions to return.", ge=1, le=50)]
-IncludeOutputSchemaArg = Annotated[bool, Field(description="Also return each action's output JSON Schema.")]
+IncludeSchemaArg = Annotated[bool, Field(description="Also full input and output JSON Schemas.")]
+SchemaOfArg = Annotated[
+    str | None,
+    Field(description="Only this action, with its full schemas (no intent needed).", max_length=128),
+]
 ActionIdArg = Annotated[
     str,
     Field(
@@ -70,12 +73,18 @@ def register(server: MCPServer, state: ServerState) -> None:
     """Add search_actions and run_action to ``server``."""
 
     async def search_actions(
-        intent: IntentArg,
+        intent: IntentArg = None,
         limit: LimitArg = 10,
-        include_output_schema: IncludeOutputSchemaArg = False,
+        include_schema: IncludeSchemaArg = False,
+        action_id: SchemaOfArg = None,
         connection_id: ConnectionIdArg = None,
     ) -> Annotated[CallToolResult, SearchActionsOutput]:
         try:
+            if action_id is not None:
+                action = await _action(state, check_id(action_id, "action_id"))
+                return ok(SearchActionsOutput(actions=[_summary(action, full=True)], cached=False))
+            if intent is None:
+                raise InvalidInput("Give intent (the task in plain words) or action_id.", field="intent")
             intent = check_phrase(intent, "intent", max_chars=200)
             connection = await resolve_connection_id(state, connection_id)
             key = (connection, intent, limit)
@@ -85,10 +94,8 @@ def register(server: MCPServer, state: ServerState) -> None:
                 actions = await state.backend.search_actions(connection, intent, limit)
                 state.search_cache.put(key, actions)
                 state.remember_actions(actions)
-            summaries = [_summary(action, include_output_schema) for action in actions]
-            return ok(
-                SearchActionsOutput(connection_id=connection, intent=intent, actions=summaries, cached=cached)
-            )
+            summaries = [_summary(action, full=include_schema) for action in actions]
+            return ok(SearchActionsOutput(connection_id=connection, actions=summaries, cached=cached))
         except HotmartMcpError as exc:
             return failure(exc)
 
@@ -108,16 +115,29 @@ def register(server: MCPServer, state: ServerState) -> None:
             info = classify_action(action, input)
             if info.is_write:
                 refuse_in_deny_mode(state.settings.writes, info)
+            input, subdomain = _with_club_subdomain(action, input, state.settings.club_subdomain)
             check_input_schema(action.input_schema, input)
             connection = await resolve_connection_id(state, explicit_connection)
             if info.is_write:
                 held = await confirm_write(ctx, state, action, input, info, connection, token)
                 if held is not None:
                     return held
-            run = await state.backend.run_action(action.id, connection, input)
+            try:
+                run = await state.backend.run_action(action.id, connection, input)
+            except HotmartMcpError as exc:
+                if subdomain is None:
+                    raise
+                raise club.explain(exc, subdomain[0], from_default=subdomain[1]) from None
+            warnings = [] if info.is_write else run_warnings(action, input)
+            if subdomain is not None and subdomain[1]:
+                warnings.insert(0, f"subdomain={subdomain[0]} (HOTMART_MCP_CLUB_SUBDOMAIN).")
             return ok(
                 RunActionOutput(
-                    status="ok", action_id=action.id, action_run_id=run.action_run_id, output=run.output
+                    status="ok",
+                    action_id=action.key or action.id,
+                    action_run_id=run.action_run_id,
+                    output=run.output,
+                    warnings=warnings or None,
                 )
             )
         except HotmartMcpError as exc:
@@ -177,8 +197,26 @@ async def confirm_write(
             tool=RUN_TOOL, connection_id=connection, action_id=action.id, input=input
         ),
         confirm_token=confirm_token,
-        held=lambda **fields: RunActionOutput(action_id=action.id, **fields),
+        held=lambda **fields: RunActionOutput(action_id=action.key or action.id, **fields),
     )
+
+
+def _with_club_subdomain(
+    action: Action, input: dict[str, Any], default: str | None
+) -> tuple[dict[str, Any], tuple[str, bool] | None]:
+    """The input with the configured members-area subdomain when the action takes one and none is given.
+
+    Returns the input and (subdomain, taken from the default), or None when the action takes none.
+    """
+    properties = (action.input_schema or {}).get("properties")
+    if not isinstance(properties, dict) or club.PARAM not in properties:
+        return input, None
+    given = input.get(club.PARAM)
+    if isinstance(given, str) and given.strip():
+        return input, (given, False)
+    if default is None:
+        raise club.missing(f"input.{club.PARAM}")
+    return {**input, club.PARAM: default}, (default, True)
 
 
 def _refunded_transaction(action: Action, input: Mapping[str, Any]) -> str | None:
@@ -192,13 +230,17 @@ def _refunded_transaction(action: Action, input: Mapping[str, Any]) -> str | Non
     return None
 
 
-def _summary(action: Action, include_output_schema: bool) -> ActionSummary:
+def _summary(action: Action, *, full: bool) -> ActionSummary:
+    """One search result: a one-line input summary, or with ``full`` the JSON Schemas themselves."""
+    reads = not classify_action(action, {}).is_write
     return ActionSummary(
-        id=action.id,
-        key=action.key,
+        # run_action takes the key too, and a key says what the action does; catalogue actions have none.
+        id=action.key or action.id,
         name=action.name,
         description=action.description,
-        type=action.type,
-        input_schema=action.input_schema,
-        output_schema=action.output_schema if include_output_schema else None,
+        type=action.type if full else None,
+        inputs=None if full else input_summary(action.input_schema),
+        input_schema=action.input_schema if full else None,
+        output_schema=action.output_schema if full else None,
+        warnings=(search_notes(action) or None) if reads else None,
     )

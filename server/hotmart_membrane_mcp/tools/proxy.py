@@ -112,6 +112,18 @@ SaveToArg = Annotated[
         max_length=255,
     ),
 ]
+WhereArg = Annotated[
+    list[dict[str, Any]] | None,
+    Field(
+        description='GET of a list: keep items meeting all conditions {"field": dotted path, "op": '
+        'eq|ne|lt|lte|gt|gte|in|contains|exists, "value": ...}, checked on every item read; '
+        'e.g. [{"field": "progress.completed_percentage", "op": "lt", "value": 10}].',
+        max_length=20,
+    ),
+]
+CountOnlyArg = Annotated[
+    bool, Field(description="GET of a list: return read_items/matched_items counts, no items.")
+]
 ResumeTokenArg = Annotated[
     str | None,
     Field(
@@ -141,6 +153,8 @@ def register(server: MCPServer, state: ServerState) -> None:
         fields: FieldsArg = None,
         save_to: SaveToArg = None,
         resume_token: ResumeTokenArg = None,
+        where: WhereArg = None,
+        count_only: CountOnlyArg = False,
         connection_id: ConnectionIdArg = None,
         confirm_token: ConfirmTokenArg = None,
     ) -> Annotated[CallToolResult, ProxyRequestOutput] | InputRequiredResult:
@@ -153,6 +167,8 @@ def register(server: MCPServer, state: ServerState) -> None:
                 fields=fields,
                 save_to=save_to,
                 resume_token=resume_token,
+                where=where,
+                count_only=count_only,
             )
             connection, held = await confirm_if_write(ctx, state, request, connection_id, confirm_token)
             if held is not None:
