@@ -32,40 +32,23 @@ from .write_gate import hold_write, refund_amount, write_tool_annotations, write
 
 RUN_TOOL = "run_action"
 SEARCH_DESCRIPTION = (
-    "Find Membrane actions for a Hotmart task in plain words, best first (cached 5 min): ids, a summary "
-    "of each input (name*:type, * = required) and trap warnings. action_id: one action's full schemas."
+    "Find Membrane actions for a Hotmart task, best first: id, input summary (name*:type, * = required), "
+    "warnings. action_id: one action with full schemas."
 )
 RUN_DESCRIPTION = (
-    "Run one Membrane action (an id from search_actions) on the Hotmart connection; the input is first "
-    "checked against the action's input schema (an error names the failing field). An action is a write "
-    "when its type, key or name says it changes data (create, update, delete, refund, cancel, ...) or it "
-    "cannot be classified as a read. "
+    "Run a Membrane action (id from search_actions); its input is checked first. Actions that change "
+    "data are writes. Read `warnings`. "
 )
 
-IntentArg = Annotated[
-    str | None,
-    Field(description="The task in plain words, e.g. 'list sales of last month'.", max_length=200),
-]
-LimitArg = Annotated[int, Field(description="Most actions to return.", ge=1, le=50)]
-IncludeSchemaArg = Annotated[bool, Field(description="Also full input and output JSON Schemas.")]
-SchemaOfArg = Annotated[
-    str | None,
-    Field(description="Only this action, with its full schemas (no intent needed).", max_length=128),
-]
+IntentArg = Annotated[str | None, Field(description="e.g. 'list sales of last month'.", max_length=200)]
+LimitArg = Annotated[int, Field(description="Most actions.", ge=1, le=50)]
+IncludeSchemaArg = Annotated[bool, Field(description="Add full JSON Schemas.")]
+SchemaOfArg = Annotated[str | None, Field(description="Only this action, full schemas.", max_length=128)]
 ActionIdArg = Annotated[
-    str,
-    Field(
-        description="Action id or key from search_actions, e.g. 'list-sales'.",
-        min_length=1,
-        max_length=128,
-    ),
+    str, Field(description="From search_actions, e.g. 'list-sales'.", min_length=1, max_length=128)
 ]
 ActionInputArg = Annotated[
-    dict[str, Any],
-    Field(
-        default_factory=dict,
-        description='Matches the action\'s input_schema from search_actions, e.g. {"max_results": 10}.',
-    ),
+    dict[str, Any], Field(default_factory=dict, description='e.g. {"max_results": 10}.')
 ]
 
 

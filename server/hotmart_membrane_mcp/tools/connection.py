@@ -25,56 +25,19 @@ MAX_WAIT_S = 120
 POLL_CHUNK_S = 30  # membrane-cli.md §2.5: `connection get --wait` waits at most 60 s per call
 
 ENSURE_DESCRIPTION = (
-    "Find or create the Hotmart connection in Membrane and report whether it is usable; call it first, "
-    "and again when a tool says the connection is not ready. Waits while Membrane builds it (up to "
-    "wait_seconds). When a human must sign in it returns the link and instructions (offered to the user "
-    "directly if the client can); next_step says what to do. A READY connection becomes the other "
-    "tools' default."
+    "Find or create the Hotmart connection; call it first and when a tool says it is not ready. Gives "
+    "the sign-in link when the user must act (offered directly if the client can). Follow next_step."
 )
 LOGIN_DESCRIPTION = (
-    "Log this machine's Membrane CLI in to Membrane; call it when a tool answers with error_type "
-    "not_logged_in. Without `code` it returns a link: the user opens it, approves, and tells you the code "
-    "the page shows; then call login again with that code."
+    "Log Membrane in (on not_logged_in). Without code: a link for the user to approve; then call with "
+    "the code shown."
 )
 
-AppUrlArg = Annotated[
-    str | None,
-    Field(
-        description="App URL or domain, e.g. 'https://hotmart.com/'; omit for the configured app (Hotmart).",
-        max_length=2000,
-    ),
-]
-ConnectionIdArg = Annotated[
-    str | None,
-    Field(
-        description="An existing Membrane connection to check (reconnected if its sign-in expired); omit to "
-        "find or create the app's connection.",
-        max_length=128,
-    ),
-]
-NameArg = Annotated[
-    str | None,
-    Field(
-        description="Used only when a connection is created.",
-        max_length=200,
-    ),
-]
-WaitArg = Annotated[
-    int,
-    Field(
-        description="Seconds to wait while Membrane builds the connection.",
-        ge=0,
-        le=MAX_WAIT_S,
-    ),
-]
-CodeArg = Annotated[
-    str | None,
-    Field(
-        description="The code the page showed the user after approving, e.g. 'ABCD-EF23'; omit to start a "
-        "login.",
-        max_length=128,
-    ),
-]
+AppUrlArg = Annotated[str | None, Field(description="Omit for Hotmart.", max_length=2000)]
+ConnectionIdArg = Annotated[str | None, Field(description="Check this connection instead.", max_length=128)]
+NameArg = Annotated[str | None, Field(description="For a new connection.", max_length=200)]
+WaitArg = Annotated[int, Field(description="Most seconds to wait while it builds.", ge=0, le=MAX_WAIT_S)]
+CodeArg = Annotated[str | None, Field(description="Shown after approving, e.g. 'ABCD-EF23'.", max_length=128)]
 
 
 def register(server: MCPServer, state: ServerState) -> None:

@@ -33,43 +33,28 @@ from .state import ServerState
 MAX_PAGES_LIMIT = 1000
 
 SUMMARY_DESCRIPTION = (
-    "Count and total the sales of a period over ALL pages of Hotmart's sales history, per currency and "
-    "per status; use it for 'how much did I sell' questions instead of reading pages yourself or "
-    "calling /sales/summary (which totals commissions). Amounts are gross (what buyers paid) and "
-    "currencies are never added together. The result says complete=false with the reason if any page "
-    "could not be read. Reports progress per page."
+    "Count and total a period's sales over every page of sales history, per currency and status: the "
+    "tool for 'how much did I sell' (/sales/summary totals commissions). Gross amounts (what buyers "
+    "paid); currencies never added. complete=false says what could not be read."
 )
 
 StartArg = Annotated[
     Annotated[str, Field(max_length=40)] | int,
-    Field(
-        description="Sales ordered from this instant on: ISO date '2026-03-01' (midnight UTC), ISO date-time "
-        "with zone '2026-03-01T00:00:00-03:00', or epoch ms."
-    ),
+    Field(description="ISO date ('2026-03-01' = midnight UTC), ISO date-time with zone, or epoch ms."),
 ]
 EndArg = Annotated[
     Annotated[str, Field(max_length=40)] | int,
-    Field(
-        description="Sales ordered up to this instant, formats as start_date. A bare date is midnight UTC at "
-        "the START of that day: for all of March pass '2026-04-01'."
-    ),
+    Field(description="Exclusive, as start_date (all of March: '2026-04-01')."),
 ]
 StatusesArg = Annotated[
     list[str] | None,
     Field(
-        description="Sale statuses to include; omit for all. Valid: " + ", ".join(SALE_STATUSES) + ".",
+        description="Omit for all; Hotmart's sale statuses, e.g. APPROVED, COMPLETE, REFUNDED.",
         max_length=len(SALE_STATUSES),
     ),
 ]
-ProductArg = Annotated[int | None, Field(description="Only sales of this Hotmart product id.", ge=1)]
-MaxPagesArg = Annotated[
-    int,
-    Field(
-        description="Stop after this many Hotmart pages (500 sales each) in all; complete is then false.",
-        ge=1,
-        le=MAX_PAGES_LIMIT,
-    ),
-]
+ProductArg = Annotated[int | None, Field(description="Only this product id.", ge=1)]
+MaxPagesArg = Annotated[int, Field(description="Most pages read (500 sales each).", ge=1, le=MAX_PAGES_LIMIT)]
 
 
 class CurrencyTotal(OutputModel):
