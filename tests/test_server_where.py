@@ -57,7 +57,7 @@ async def test_count_only_counts_students_under_a_progress_threshold_over_every_
     data = dataset(fixed)
     assert result["complete"] is True and result["pages_fetched"] > 1
     assert result["read_items"] == len(data.club.users)
-    assert result["matched_items"] == len(students_under(data, 10)) > 0
+    assert result["matched_items"] == result["total_items"] == len(students_under(data, 10)) > 0
     assert result["body"] is None
     assert len(json.dumps(result)) < 2_000  # counts, not 600 rows
 
@@ -185,3 +185,26 @@ async def test_bad_where_or_count_only_is_invalid_input_and_nothing_is_read(
         error = await call_error(client, "proxy_request", {"path": HISTORY, **arguments})
     assert error["error_type"] == "invalid_input" and error["field"] == field
     assert fragment in error["message"]
+
+
+async def test_counts_stopped_early_say_so_and_the_rest_can_be_counted_from_the_token(fixed: Sandbox) -> None:
+    where = [{"field": "progress.completed_percentage", "op": "lt", "value": 10}]
+    arguments: dict[str, Any] = {
+        "path": STUDENTS,
+        "query": {"subdomain": SUBDOMAIN, "max_results": 200},
+        "all_pages": True,
+        "max_pages": 1,
+        "where": where,
+        "count_only": True,
+    }
+    async with Client(fixed.server()) as client:
+        first = await call_ok(client, "proxy_request", arguments)
+        rest = await call_ok(
+            client, "proxy_request", {**arguments, "max_pages": 50, "resume_token": first["next_page_token"]}
+        )
+    data = dataset(fixed)
+    assert first["complete"] is False and first["total_items"] is None
+    assert "add the counts up" in first["how_to_get_rest"]
+    assert first["read_items"] + rest["read_items"] == len(data.club.users)
+    assert first["matched_items"] + rest["matched_items"] == len(students_under(data, 10))
+    assert rest["complete"] is True and rest["next_page_token"] is None

@@ -175,12 +175,14 @@ async def _read(
     if options.filters:
         head.update(_filter_facts(walk, kept, pushed, options))
     cursor = Cursor(fingerprint, tuple(spans), walk.resume_point)
+    # With `where`, the list is the matching items: their number is known only once every page was read.
+    total_items = (len(kept) if walk.complete else None) if options.where else walk.known_total
     if options.count_only:
         return {
             **head,
             **notes,
             "truncated": False,
-            "total_items": walk.known_total,
+            "total_items": total_items,
             "next_page_token": None
             if walk.resume_point is None
             else encode_token(walk.resume_point, fingerprint),
@@ -195,7 +197,7 @@ async def _read(
             **notes,
             "saved": asdict(saved),
             "truncated": False,
-            "total_items": len(kept) if options.where and walk.complete else walk.known_total,
+            "total_items": total_items,
             "next_page_token": after,
             "how_to_get_rest": None if after is None else _SAVED_REST,
         }
@@ -207,7 +209,7 @@ async def _read(
         state.settings.max_result_chars,
         items_key="body" if array else "body.items",
         cursor=cursor,
-        total_items=(len(kept) if walk.complete else None) if options.where else walk.known_total,
+        total_items=total_items,
     )
 
 
