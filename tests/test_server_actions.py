@@ -30,19 +30,31 @@ async def test_search_actions_returns_compact_ranked_actions_with_input_schemas(
     async with Client(sandbox.server(), mode=era) as client:
         result = await call_ok(client, "search_actions", {"intent": "list sales", "limit": 3})
 
-    assert result["intent"] == "list sales"
     assert result["cached"] is False
     assert 1 <= len(result["actions"]) <= 3
     first = result["actions"][0]
-    assert first["key"] == "list-sales"
-    assert set(first) == {"id", "key", "name", "description", "type", "input_schema"}
-    assert first["input_schema"]["type"] == "object"
+    assert first["id"] == "list-sales"
+    assert set(first) == {"id", "name", "description", "inputs", "warnings"}
+    assert "transaction_status:APPROVED|" in first["inputs"] and "max_results:int" in first["inputs"]
+
+
+async def test_search_actions_gives_one_actions_full_schemas_by_action_id(sandbox: Sandbox) -> None:
+    async with Client(sandbox.server()) as client:
+        result = await call_ok(client, "search_actions", {"action_id": "list-club-students"})
+        missing = await call_error(client, "search_actions", {})
+
+    (action,) = result["actions"]
+    assert action["id"] == "list-club-students" and action["type"] == "list-data-records"
+    assert action["input_schema"]["required"] == ["subdomain"]
+    assert action["output_schema"]["type"] == "object"
+    assert "inputs" not in action
+    assert missing["error_type"] == "invalid_input" and missing["field"] == "intent"
 
 
 async def test_search_actions_includes_output_schemas_only_on_request(sandbox: Sandbox) -> None:
     async with Client(sandbox.server()) as client:
         result = await call_ok(
-            client, "search_actions", {"intent": "list coupons", "limit": 2, "include_output_schema": True}
+            client, "search_actions", {"intent": "list coupons", "limit": 2, "include_schema": True}
         )
 
     assert all(action["output_schema"]["type"] == "object" for action in result["actions"])

@@ -27,7 +27,7 @@ YEAR = {"start_date": NOW_MS - 365 * 86_400_000, "end_date": NOW_MS}
 LARGEST_CALLS: list[tuple[str, dict[str, Any]]] = [
     ("ensure_connection", {}),
     ("login", {}),
-    ("search_actions", {"intent": "list sales", "limit": 50, "include_output_schema": True}),
+    ("search_actions", {"intent": "list sales", "limit": 50, "include_schema": True}),
     ("search_actions", {"intent": "list", "limit": 50}),
     ("run_action", {"action_id": "list-sales", "input": {"max_results": 500}}),
     ("run_action", {"action_id": "list-subscriptions", "input": {"max_results": 500}}),
@@ -113,7 +113,7 @@ async def test_an_uncut_list_says_truncated_false(sandbox: Sandbox) -> None:
 
 
 async def test_search_results_too_big_for_one_action_drop_the_schemas_and_say_so(sandbox: Sandbox) -> None:
-    arguments = {"intent": "list sales", "limit": 50, "include_output_schema": True}
+    arguments = {"intent": "list sales", "limit": 50, "include_schema": True}
     async with Client(sandbox.server()) as client:
         _, full = await call(client, "search_actions", arguments)
     async with Client(sandbox.server(max_result_chars=BUDGET)) as client:

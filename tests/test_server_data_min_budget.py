@@ -89,7 +89,7 @@ def test_sales_summary_shortened_below_its_detail_still_has_every_required_field
         "by_currency": {"BRL": {"count": 153, "total": 1.0}},
         "by_status": statuses,
         "amount": "gross",
-        "counted": "APPROVED and COMPLETE sales from 2026-01-01T00:00:00+00:00 to 2026-02-01T00:00:00+00:00 (UTC).",
+        "counted": "APPROVED and COMPLETE sales in January 2026 (UTC).",
         "timezone": "UTC (HOTMART_MCP_TIMEZONE)",
         "pages": 17,
         "failures": [],

@@ -176,7 +176,7 @@ async def test_every_simulator_output_variant_gives_the_same_answers(
         unknown = await call_error(client, "run_action", {"action_id": "no-such-action", "input": {}})
 
     assert connection["ready"] is True
-    assert search["actions"][0]["key"] == "list-sales"
+    assert search["actions"][0]["id"] == "list-sales"
     assert len(run["output"]["items"]) == 2
     assert len(proxied["body"]["items"]) == 2
     assert proxied["http_status"] == (200 if request_output == "full" else None)

@@ -17,6 +17,7 @@ from mcp import Client
 
 from hotmart_membrane_mcp.safety.gate import WRITES_MODES, WritesMode
 from hotmart_membrane_mcp.tools import TOOL_NAMES
+from hotmart_membrane_mcp.tools.models import ProxyRequestOutput, RunActionOutput
 from sandbox_harness import Sandbox
 
 pytestmark = pytest.mark.anyio
@@ -166,6 +167,10 @@ async def test_writing_tool_outputs_start_with_a_status_of_ok_confirmation_requi
         properties = tools[name]["outputSchema"]["properties"]
         assert next(iter(properties)) == "status"
         assert properties["status"]["enum"] == ["ok", "confirmation_required", "declined"]
+        assert tools[name]["outputSchema"]["required"][0] == "status"
+    # The confirmation fields are optional and may be null, so the minimal listed schema leaves them
+    # out (tools/compact_schema.py); the models still declare them.
+    for model in (RunActionOutput, ProxyRequestOutput):
         assert {"summary", "confirm_token", "expires_in_s", "irreversible", "reason", "next_step"} <= set(
-            properties
+            model.model_fields
         )

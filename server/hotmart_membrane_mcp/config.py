@@ -51,6 +51,7 @@ KNOWN_VARIABLES = (
     "HOTMART_MCP_MAX_RESULT_CHARS",
     "HOTMART_MCP_EXPORT_DIR",
     "HOTMART_MCP_TIMEZONE",
+    "HOTMART_MCP_CLUB_SUBDOMAIN",
     "HOTMART_SANDBOX_DIR",
 )
 
@@ -100,6 +101,8 @@ class Settings:
     export_dir: str = field(default_factory=lambda: str(default_export_dir()))
     # Issue #10: the zone of bare dates, day/week/month buckets and *_iso dates when a call names none.
     timezone: Zone = field(default_factory=lambda: Zone(UTC_NAME, "the server's default"))
+    # Issue #10: the members-area subdomain club reads use when none is given (the API cannot list it).
+    club_subdomain: str | None = None
     # The environment the Membrane CLI child gets (a snapshot of ours, plus the sandbox dir).
     child_env: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
@@ -144,6 +147,7 @@ class Settings:
             max_result_chars=_parse_max_result_chars(environ),
             export_dir=_parse_export_dir(environ),
             timezone=_parse_timezone(environ),
+            club_subdomain=_parse_club_subdomain(environ),
             child_env=child_env,
         )
 
@@ -299,3 +303,19 @@ def _parse_timezone(environ: Mapping[str, str]) -> Zone:
             "HOTMART_MCP_TIMEZONE", f"must be an IANA zone name such as America/Sao_Paulo, got {raw!r}"
         ) from None
     return Zone(raw, "HOTMART_MCP_TIMEZONE")
+
+
+# A DNS label: the <subdomain> of https://<subdomain>.club.hotmart.com.
+_SUBDOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+
+
+def _parse_club_subdomain(environ: Mapping[str, str]) -> str | None:
+    raw = environ.get("HOTMART_MCP_CLUB_SUBDOMAIN", "").strip().lower()
+    if not raw:
+        return None
+    if not _SUBDOMAIN.match(raw):
+        raise ConfigError(
+            "HOTMART_MCP_CLUB_SUBDOMAIN",
+            f"must be the members-area address part (the <x> of <x>.club.hotmart.com), got {raw!r}",
+        )
+    return raw

@@ -88,7 +88,7 @@ async def _walk_through(client: Client, env: dict[str, str]) -> None:
     found = await step.ok(
         "search_actions", {"intent": "list sales", "limit": 3}, lambda r: bool(r["actions"])
     )
-    action = next((a for a in found["actions"] if a["key"] == "list-sales"), found["actions"][0])
+    action = next((a for a in found["actions"] if a["id"] == "list-sales"), found["actions"][0])
     await step.ok(
         "run_action", {"action_id": action["id"], "input": {"max_results": 2}}, lambda r: r["status"] == "ok"
     )

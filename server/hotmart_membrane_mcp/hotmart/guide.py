@@ -102,12 +102,14 @@ holds the credentials: you never see or need an API key.
 1. Call `ensure_connection` first; if it is not ready, do what its next_step says (usually: show the user \
 a sign-in link, then call it again). On error_type not_logged_in, call `login` and follow its next_step.
 2. Call `search_actions` with the task in plain words, then `run_action` with an action id and an input \
-that matches its input_schema.
+that matches its `inputs` (search_actions with action_id gives the full schema). Read `warnings`.
 3. Use `proxy_request` for anything no action covers; the endpoint list is the resource {CATALOGUE_URI}. \
 For revenue use `sales_summary`, not /sales/summary (which totals commissions).
 Dates may be ISO (2026-03-01 = midnight in the `timezone` argument's zone, else the server's; or with an \
 offset); results add readable `<name>_iso` dates. Sales history hides non-approved sales unless \
 transaction_status is given.
+To filter or count list items, pass `where` (and `count_only`) to proxy_request instead of reading pages. \
+Members-area reads need the club subdomain, which the API cannot list: ask the user once.
 Results have a size budget: when `truncated` is true, pass `next_page_token` back as resume_token, narrow \
 with `fields`, or write everything to a file with `save_to`.
 Every error is JSON with error_type, message and next_step: follow next_step. Never change data in Hotmart \

@@ -211,6 +211,7 @@ async def fetch_all(
     stop_after_chars: int | None = None,
     max_transient_wait_s: float = MAX_TRANSIENT_WAIT_S,
     retry_waits: list[dict[str, Any]] | None = None,
+    counts_toward_stop: Callable[[Any], bool] | None = None,
 ) -> PagedResult:
     """Fetch pages of ``request`` until the last one, ``max_pages`` or ``max_items``.
 
@@ -221,6 +222,7 @@ async def fetch_all(
     on a later page the walk stops with ``complete=False`` and keeps the items so far.
     ``stop_after_chars``: stop once the items read so far are that much JSON (the result
     budget): the caller can only return that many, so reading more pages would be wasted.
+    ``counts_toward_stop``: only items it accepts count toward that (the caller filters the rest out).
     """
     if max_pages < 1 or (max_items is not None and max_items < 1):
         raise ValueError("max_pages and max_items must be at least 1")
@@ -304,7 +306,11 @@ async def fetch_all(
             return result
         if max_items is not None and len(result.items) >= max_items:
             return stop(STOP_MAX_ITEMS, f"Stopped at max_items={max_items} items.", ResumePoint(next_token))
-        items_chars += sum(json_size(item) for item in page_items[:room])
+        items_chars += sum(
+            json_size(item)
+            for item in page_items[:room]
+            if counts_toward_stop is None or counts_toward_stop(item)
+        )
         if stop_after_chars is not None and items_chars > stop_after_chars:
             explanation = "Stopped reading pages once the items read were more than the result can hold."
             return stop(STOP_BUDGET, explanation, ResumePoint(next_token))

@@ -10,7 +10,9 @@ from mcp.server.mcpserver import Context, MCPServer
 from mcp.types import CallToolResult, InputRequiredResult, ToolAnnotations
 from pydantic import Field
 
-from ..errors import HotmartMcpError
+from ..errors import HotmartMcpError, InvalidInput
+from ..hotmart import club
+from ..hotmart.action_reads import run_warnings, search_notes
 from ..hotmart.readable_dates import with_iso_dates
 from ..hotmart.write_checks import action_creates_coupon, check_coupon
 from ..membrane.models import Action
@@ -22,6 +24,7 @@ from ..safety.resolved import ResolvedWrite
 from .arguments import ConfirmTokenArg, ConnectionIdArg
 from .guards import check_optional_id, check_phrase
 from .input_check import check_action_input as check_input_schema
+from .input_summary import input_summary
 from .models import ActionSummary, RunActionOutput, SearchActionsOutput
 from .resolution import resolve_connection_id
 from .results import failure, ok
@@ -30,41 +33,24 @@ from .write_gate import hold_write, write_facts, write_tool_annotations, writes_
 
 RUN_TOOL = "run_action"
 SEARCH_DESCRIPTION = (
-    "Find Membrane actions for a Hotmart task described in plain words; call it before run_action to get "
-    "an action id and its input's JSON Schema. Ranked by relevance, cached 5 minutes."
+    "Find Membrane actions for a Hotmart task, best first: id, input summary (name*:type, * = required), "
+    "warnings. action_id: one action with full schemas."
 )
 RUN_DESCRIPTION = (
-    "Run one Membrane action (an id from search_actions) on the Hotmart connection; the input is first "
-    "checked against the action's input schema (an error names the failing field). An action is a write "
-    "when its type, key or name says it changes data (create, update, delete, refund, cancel, ...) or it "
-    "cannot be classified as a read. "
+    "Run a Membrane action (id from search_actions); its input is checked first. Actions that change "
+    "data are writes. Read `warnings`. "
 )
 
-IntentArg = Annotated[
-    str,
-    Field(
-        description="The task in plain words, e.g. 'list sales of last month'.",
-        min_length=1,
-        max_length=200,
-    ),
-]
-LimitArg = Annotated[int, Field(description="Most actions to return.", ge=1, le=50)]
-IncludeOutputSchemaArg = Annotated[bool, Field(description="Also return each action's output JSON Schema.")]
+IntentArg = Annotated[str | None, Field(description="e.g. 'list sales of last month'.", max_length=200)]
+LimitArg = Annotated[int, Field(description="Most actions.", ge=1, le=50)]
+IncludeSchemaArg = Annotated[bool, Field(description="Add full JSON Schemas.")]
+SchemaOfArg = Annotated[str | None, Field(description="Only this action, full schemas.", max_length=128)]
 ActionIdArg = Annotated[
-    str,
-    Field(
-        description="Action id or key from search_actions, e.g. 'list-sales'.",
-        min_length=1,
-        max_length=128,
-    ),
+    str, Field(description="From search_actions, e.g. 'list-sales'.", min_length=1, max_length=128)
 ]
 ActionInputArg = Annotated[
     dict[str, Any],
-    Field(
-        default_factory=dict,
-        description="Matches the action's input_schema from search_actions, e.g. "
-        '{"max_results": 10}; at most 128,000 bytes as JSON.',
-    ),
+    Field(default_factory=dict, description='e.g. {"max_results": 10}; at most 128,000 bytes.'),
 ]
 
 
@@ -72,12 +58,18 @@ def register(server: MCPServer, state: ServerState) -> None:
     """Add search_actions and run_action to ``server``."""
 
     async def search_actions(
-        intent: IntentArg,
+        intent: IntentArg = None,
         limit: LimitArg = 10,
-        include_output_schema: IncludeOutputSchemaArg = False,
+        include_schema: IncludeSchemaArg = False,
+        action_id: SchemaOfArg = None,
         connection_id: ConnectionIdArg = None,
     ) -> Annotated[CallToolResult, SearchActionsOutput]:
         try:
+            if action_id is not None:
+                action = await _action(state, check_id(action_id, "action_id"))
+                return ok(SearchActionsOutput(actions=[_summary(action, full=True)], cached=False))
+            if intent is None:
+                raise InvalidInput("Give intent (the task in plain words) or action_id.", field="intent")
             intent = check_phrase(intent, "intent", max_chars=200)
             connection = await resolve_connection_id(state, connection_id)
             key = (connection, intent, limit)
@@ -87,10 +79,8 @@ def register(server: MCPServer, state: ServerState) -> None:
                 actions = await state.backend.search_actions(connection, intent, limit)
                 state.search_cache.put(key, actions)
                 state.remember_actions(actions)
-            summaries = [_summary(action, include_output_schema) for action in actions]
-            return ok(
-                SearchActionsOutput(connection_id=connection, intent=intent, actions=summaries, cached=cached)
-            )
+            summaries = [_summary(action, full=include_schema) for action in actions]
+            return ok(SearchActionsOutput(connection_id=connection, actions=summaries, cached=cached))
         except HotmartMcpError as exc:
             return failure(exc)
 
@@ -112,6 +102,7 @@ def register(server: MCPServer, state: ServerState) -> None:
                 refuse_in_deny_mode(state.settings.writes, info)
                 if action_creates_coupon(action.key, action.name):
                     check_coupon(input, "input")  # Hotmart's rule, worded better than a schema bound
+            input, subdomain = _with_club_subdomain(action, input, state.settings.club_subdomain)
             check_input_schema(action.input_schema, input)
             connection = await resolve_connection_id(state, explicit_connection)
             if info.is_write:
@@ -121,7 +112,7 @@ def register(server: MCPServer, state: ServerState) -> None:
                     state,
                     write,
                     confirm_token=token,
-                    held=lambda **fields: RunActionOutput(action_id=action.id, **fields),
+                    held=lambda **fields: RunActionOutput(action_id=action.key or action.id, **fields),
                 )
                 if held is not None:
                     return held
@@ -129,14 +120,23 @@ def register(server: MCPServer, state: ServerState) -> None:
                 assert write.action is not None and write.input is not None
                 run = await state.backend.run_action(write.action.id, write.connection_id, write.input)
             else:
-                run = await state.backend.run_action(action.id, connection, input)
+                try:
+                    run = await state.backend.run_action(action.id, connection, input)
+                except HotmartMcpError as exc:
+                    if subdomain is None:
+                        raise
+                    raise club.explain(exc, subdomain[0], from_default=subdomain[1]) from None
+            warnings = [] if info.is_write else run_warnings(action, input)
+            if subdomain is not None and subdomain[1]:
+                warnings.insert(0, f"subdomain={subdomain[0]} (HOTMART_MCP_CLUB_SUBDOMAIN).")
             return ok(
                 RunActionOutput(
                     status="ok",
-                    action_id=action.id,
+                    action_id=action.key or action.id,
                     action_run_id=run.action_run_id,
                     # Readable *_iso dates in the server's zone next to Hotmart's epoch ms.
                     output=with_iso_dates(run.output, state.settings.timezone.info),
+                    warnings=warnings or None,
                 )
             )
         except HotmartMcpError as exc:
@@ -193,6 +193,24 @@ async def resolve_write(
     )
 
 
+def _with_club_subdomain(
+    action: Action, input: dict[str, Any], default: str | None
+) -> tuple[dict[str, Any], tuple[str, bool] | None]:
+    """The input with the configured members-area subdomain when the action takes one and none is given.
+
+    Returns the input and (subdomain, taken from the default), or None when the action takes none.
+    """
+    properties = (action.input_schema or {}).get("properties")
+    if not isinstance(properties, dict) or club.PARAM not in properties:
+        return input, None
+    given = input.get(club.PARAM)
+    if isinstance(given, str) and given.strip():
+        return input, (given, False)
+    if default is None:
+        raise club.missing(f"input.{club.PARAM}")
+    return {**input, club.PARAM: default}, (default, True)
+
+
 def _refunded_transaction(action: Action, input: Mapping[str, Any]) -> tuple[str | None, str]:
     """The transaction code (and its input field) when the action refunds a sale, else None."""
     words = re.split(r"[^a-z0-9]+", f"{action.key or ''} {action.name or ''}".lower())
@@ -204,13 +222,17 @@ def _refunded_transaction(action: Action, input: Mapping[str, Any]) -> tuple[str
     return None, "input"
 
 
-def _summary(action: Action, include_output_schema: bool) -> ActionSummary:
+def _summary(action: Action, *, full: bool) -> ActionSummary:
+    """One search result: a one-line input summary, or with ``full`` the JSON Schemas themselves."""
+    reads = not classify_action(action, {}).is_write
     return ActionSummary(
-        id=action.id,
-        key=action.key,
+        # run_action takes the key too, and a key says what the action does; catalogue actions have none.
+        id=action.key or action.id,
         name=action.name,
         description=action.description,
-        type=action.type,
-        input_schema=action.input_schema,
-        output_schema=action.output_schema if include_output_schema else None,
+        type=action.type if full else None,
+        inputs=None if full else input_summary(action.input_schema),
+        input_schema=action.input_schema if full else None,
+        output_schema=action.output_schema if full else None,
+        warnings=(search_notes(action) or None) if reads else None,
     )

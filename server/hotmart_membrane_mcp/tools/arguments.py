@@ -11,15 +11,14 @@ from ..safety.confirm import MAX_TOKEN_CHARS
 ConnectionIdArg = Annotated[
     str | None,
     Field(
-        description="Omit for the connection ensure_connection reported READY.",
+        description="Omit for the default.",
         max_length=128,
     ),
 ]
 ConfirmTokenArg = Annotated[
     str | None,
     Field(
-        description="The confirm_token of this same call's confirmation_required result, only once the user "
-        "agreed to it.",
+        description="From confirmation_required, once the user agreed.",
         max_length=MAX_TOKEN_CHARS,
     ),
 ]

@@ -1,12 +1,22 @@
-"""Compact JSON Schemas for tools/list: the same constraints in fewer characters.
+"""Compact, portable JSON Schemas for tools/list: what an agent needs, in few characters.
 
 Every tools/list is paid for in the agent's context window (peers.md, pain point 1), and
 pydantic's schemas carry weight that tells an agent nothing: a ``title`` on every property
-(its own name reworded) and on the schema itself, ``"default": null`` on optional values, JSON
-Schema's own defaults (``"additionalProperties": true``, ``"items": {}``), and
-``anyOf: [{"type": X}, {"type": "null"}]`` for what ``"type": [X, "null"]`` says. The rewrite is
-schema-aware (a property *named* title or default is kept) and validates exactly the same
-instances: clients check structured results against the output schema.
+(its own name reworded) and on the schema itself, ``"default": null`` on optional values and
+JSON Schema's own defaults (``"additionalProperties": true``, ``"items": {}``).
+
+Portability (issue #10): clients whose function-calling schema is an OpenAPI subset (Gemini,
+for one) reject or degrade ``type`` written as an array (``["string", "null"]``), so no listed
+schema has one. An optional argument is listed without its null arm: leaving it out is how an
+agent says "none" (the server still accepts an explicit null). Other unions stay ``anyOf`` with a
+type in every arm. String length limits are not listed: the server enforces them (an
+``invalid_input`` naming the field), some strict clients reject the keywords, and no agent
+writes a 2,000-character path.
+
+Output schemas are listed minimal (:func:`minimal_output_schema`): each top-level field with its
+type only, leaving out optional fields that may be null. Clients validate structured results
+against them, so they must accept everything the full model allows; they need not describe it,
+since the model reads the result, not the schema.
 """
 
 from __future__ import annotations
@@ -15,48 +25,27 @@ from typing import Any
 
 from mcp.types import Tool
 
-_NUMERIC = frozenset({"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"})
-# The keywords that constrain only instances of one type: merging `{"type": "string", "maxLength": 9}`
-# with `{"type": "integer"}` into one schema of two types leaves every instance's verdict unchanged.
-_KEYWORDS_OF_TYPE: dict[str, frozenset[str]] = {
-    "string": frozenset({"minLength", "maxLength", "pattern", "format"}),
-    "integer": _NUMERIC,
-    "number": _NUMERIC,
-    "array": frozenset({"items", "prefixItems", "minItems", "maxItems", "uniqueItems", "contains"}),
-    "object": frozenset(
-        {
-            "properties",
-            "additionalProperties",
-            "required",
-            "minProperties",
-            "maxProperties",
-            "patternProperties",
-            "propertyNames",
-        }
-    ),
-    "boolean": frozenset(),
-    "null": frozenset(),
-}
+_MAX_LISTED_ENUM = 8
+_LENGTH_KEYWORDS = frozenset({"minLength", "maxLength"})
 _SCHEMA_MAPS = ("properties", "$defs", "patternProperties")
 _SCHEMA_LISTS = ("anyOf", "oneOf", "allOf", "prefixItems")
 _SCHEMA_VALUES = ("items", "additionalProperties", "not", "contains", "propertyNames")
 
 
 def compact_schema(schema: dict[str, Any], *, keep_defaults: bool = True) -> dict[str, Any]:
-    """A copy of ``schema`` without titles or redundant keywords, and with simple unions as type lists.
+    """A copy of ``schema`` without titles or redundant keywords (same instances valid).
 
     Args:
         schema: a JSON Schema as pydantic generates it (not modified).
-        keep_defaults: False drops every ``default`` (right for output schemas, where a default
-            documents nothing the agent reads); True drops only ``"default": null``, which an
+        keep_defaults: False drops every ``default``; True drops only ``"default": null``, which an
             optional input's absence from ``required`` already says.
     """
     compacted: dict[str, Any] = {}
     for key, value in schema.items():
         if key == "title" and isinstance(value, str):
             continue
-        if key == "default" and (not keep_defaults or value is None):
-            continue
+        if key == "default" and (not keep_defaults or value is None or value is False):
+            continue  # an optional flag's absence already says false
         if (key == "additionalProperties" and value is True) or (key == "items" and value == {}):
             continue
         if key in _SCHEMA_MAPS and isinstance(value, dict):
@@ -66,59 +55,113 @@ def compact_schema(schema: dict[str, Any], *, keep_defaults: bool = True) -> dic
         elif key in _SCHEMA_VALUES:
             value = _compact_value(value, keep_defaults)
         compacted[key] = value
-    return _merge_simple_union(compacted)
+    return _without_subsumed_integer(compacted)
 
 
 def _compact_value(value: Any, keep_defaults: bool) -> Any:
     return compact_schema(value, keep_defaults=keep_defaults) if isinstance(value, dict) else value
 
 
-def _merge_simple_union(schema: dict[str, Any]) -> dict[str, Any]:
-    """``anyOf`` of plain typed schemas as one schema with a list of types, when that is equivalent."""
+def _without_subsumed_integer(schema: dict[str, Any]) -> dict[str, Any]:
+    """``anyOf`` with both a bare integer and a bare number arm needs only the number arm."""
     arms = schema.get("anyOf")
-    if not isinstance(arms, list) or len(arms) < 2:
+    if not isinstance(arms, list) or {"type": "integer"} not in arms or {"type": "number"} not in arms:
         return schema
-    merged = _merged_arms(arms)
+    return {**schema, "anyOf": [arm for arm in arms if arm != {"type": "integer"}]}
+
+
+def compact_input_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """A tool's input schema, compacted, without string length limits, and each optional argument
+    listed without its null arm."""
+    compacted = without_length_limits(compact_schema(schema))
+    required = set(compacted.get("required", ()))
+    properties = compacted.get("properties")
+    if isinstance(properties, dict):
+        compacted["properties"] = {
+            name: sub if name in required else _without_null_arm(sub) for name, sub in properties.items()
+        }
+    return compacted
+
+
+def without_length_limits(schema: Any) -> Any:
+    """``schema`` without ``minLength``/``maxLength`` anywhere (the server still enforces them)."""
+    if isinstance(schema, list):
+        return [without_length_limits(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    kept: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key in _LENGTH_KEYWORDS:
+            continue
+        if key in _SCHEMA_MAPS and isinstance(value, dict):
+            value = {name: without_length_limits(sub) for name, sub in value.items()}
+        elif key in _SCHEMA_LISTS or key in _SCHEMA_VALUES:
+            value = without_length_limits(value)
+        kept[key] = value
+    return kept
+
+
+def _without_null_arm(schema: Any) -> Any:
+    if not isinstance(schema, dict) or not isinstance(schema.get("anyOf"), list):
+        return schema
+    arms = [arm for arm in schema["anyOf"] if arm != {"type": "null"}]
+    if len(arms) == len(schema["anyOf"]) or not arms:
+        return schema
     siblings = {key: value for key, value in schema.items() if key != "anyOf"}
-    if merged is None or siblings.keys() & merged.keys():
-        return schema
-    return {**merged, **siblings}
+    if len(arms) == 1 and isinstance(arms[0], dict) and not arms[0].keys() & siblings.keys():
+        return {**arms[0], **siblings}
+    return {"anyOf": arms, **siblings}
 
 
-def _merged_arms(arms: list[Any]) -> dict[str, Any] | None:
-    if any(not isinstance(arm, dict) or not isinstance(arm.get("type"), str) for arm in arms):
-        return None
-    types = [arm["type"] for arm in arms]
-    if len(set(types)) != len(types) or not set(types) <= _KEYWORDS_OF_TYPE.keys():
-        return None
-    enum_arm = _nullable_enum(arms)
-    if enum_arm is not None:
-        return enum_arm
-    merged: dict[str, Any] = {"type": types}
-    for arm in arms:
-        own = {key: value for key, value in arm.items() if key != "type"}
-        if not own.keys() <= _KEYWORDS_OF_TYPE[arm["type"]]:
-            return None  # a keyword such as enum or description would then apply to every type
-        for other in arms:
-            if other is not arm and own.keys() & _KEYWORDS_OF_TYPE[other["type"]]:
-                return None  # e.g. a minimum on integer would start to bind number too
-        merged.update(own)
-    return merged
+def minimal_output_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """Each top-level field of an output schema with its type only; fields of any type are left out.
+
+    Accepts every instance ``schema`` accepts (the fields it lists are only loosened, the rest
+    are free), so clients that validate structured results never reject a real one.
+    """
+    definitions = schema.get("$defs", {})
+    required_names = set(schema.get("required", ()))
+    properties: dict[str, Any] = {}
+    for name, sub in (schema.get("properties") or {}).items():
+        shallow = _shallow(sub, definitions)
+        # An optional field that may be null costs an anyOf and tells a client nothing it can rely on.
+        if shallow is not None and (name in required_names or not _nullable(shallow)):
+            properties[name] = shallow
+    minimal: dict[str, Any] = {"type": "object", "properties": properties}
+    required = [name for name in schema.get("required", ()) if name in properties]
+    if required:
+        minimal["required"] = required
+    return minimal
 
 
-def _nullable_enum(arms: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """``[{"enum": [...], "type": T}, {"type": "null"}]`` as one enum that also allows null."""
-    if len(arms) != 2 or arms[1] != {"type": "null"}:
+def _nullable(schema: dict[str, Any]) -> bool:
+    return {"type": "null"} in schema.get("anyOf", ())
+
+
+def _shallow(schema: Any, definitions: dict[str, Any]) -> dict[str, Any] | None:
+    """The type (and a short enum) of one field; None when it may be any JSON value."""
+    if not isinstance(schema, dict):
         return None
-    first = arms[0]
-    if set(first) != {"type", "enum"} or not isinstance(first["enum"], list):
+    reference = schema.get("$ref")
+    if isinstance(reference, str) and reference.startswith("#/$defs/"):
+        return _shallow(definitions.get(reference.rsplit("/", 1)[-1]), definitions)
+    if isinstance(schema.get("anyOf"), list):
+        arms = [_shallow(arm, definitions) for arm in schema["anyOf"]]
+        if any(arm is None for arm in arms):
+            return None
+        unique = [arm for index, arm in enumerate(arms) if arm not in arms[:index]]
+        return unique[0] if len(unique) == 1 else {"anyOf": unique}
+    kind = schema.get("type")
+    if not isinstance(kind, str):
         return None
-    return {"type": [first["type"], "null"], "enum": [*first["enum"], None]}
+    if isinstance(schema.get("enum"), list) and len(schema["enum"]) <= _MAX_LISTED_ENUM:
+        return {"type": kind, "enum": schema["enum"]}
+    return {"type": kind}
 
 
 def compact_tool(tool: Tool) -> Tool:
-    """``tool`` as listed, with both schemas compacted (output defaults dropped too)."""
-    update: dict[str, Any] = {"input_schema": compact_schema(tool.input_schema)}
+    """``tool`` as listed: compact input schema, minimal output schema."""
+    update: dict[str, Any] = {"input_schema": compact_input_schema(tool.input_schema)}
     if tool.output_schema is not None:
-        update["output_schema"] = compact_schema(tool.output_schema, keep_defaults=False)
+        update["output_schema"] = minimal_output_schema(tool.output_schema)
     return tool.model_copy(update=update)

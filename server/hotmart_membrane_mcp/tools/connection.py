@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 
 from mcp.server.mcpserver import Context, MCPServer
@@ -18,61 +19,25 @@ from .models import ElicitationAnswer, EnsureConnectionOutput, LoginOutput
 from .next_steps import connection_output
 from .results import failure, ok
 from .state import ServerState
+from .tool_words import as_tool_steps
 
 MAX_WAIT_S = 120
 POLL_CHUNK_S = 30  # membrane-cli.md §2.5: `connection get --wait` waits at most 60 s per call
 
 ENSURE_DESCRIPTION = (
-    "Find or create the Hotmart connection in Membrane and report whether it is usable; call it first, "
-    "and again when a tool says the connection is not ready. Waits while Membrane builds it (up to "
-    "wait_seconds). When a human must sign in it returns the link and instructions (offered to the user "
-    "directly if the client can); next_step says what to do. A READY connection becomes the other "
-    "tools' default."
+    "Find or create the Hotmart connection; call it first and when a tool says it is not ready. Gives "
+    "the sign-in link when the user must act (offered directly if the client can). Follow next_step."
 )
 LOGIN_DESCRIPTION = (
-    "Log this machine's Membrane CLI in to Membrane; call it when a tool answers with error_type "
-    "not_logged_in. Without `code` it returns a link: the user opens it, approves, and tells you the code "
-    "the page shows; then call login again with that code."
+    "Log Membrane in (on not_logged_in). Without code: a link for the user to approve; then call with "
+    "the code shown."
 )
 
-AppUrlArg = Annotated[
-    str | None,
-    Field(
-        description="App URL or domain, e.g. 'https://hotmart.com/'; omit for the configured app (Hotmart).",
-        max_length=2000,
-    ),
-]
-ConnectionIdArg = Annotated[
-    str | None,
-    Field(
-        description="An existing Membrane connection to check (reconnected if its sign-in expired); omit to "
-        "find or create the app's connection.",
-        max_length=128,
-    ),
-]
-NameArg = Annotated[
-    str | None,
-    Field(
-        description="Used only when a connection is created.",
-        max_length=200,
-    ),
-]
-WaitArg = Annotated[
-    int,
-    Field(
-        description="Seconds to wait while Membrane builds the connection.",
-        ge=0,
-        le=MAX_WAIT_S,
-    ),
-]
-CodeArg = Annotated[
-    str | None,
-    Field(
-        description="The code the page showed the user after approving, e.g. 'ABCD-EF23'; omit to start a "
-        "login.",
-        max_length=128,
-    ),
-]
+AppUrlArg = Annotated[str | None, Field(description="Omit for Hotmart.", max_length=2000)]
+ConnectionIdArg = Annotated[str | None, Field(description="Check this connection instead.", max_length=128)]
+NameArg = Annotated[str | None, Field(description="For a new connection.", max_length=200)]
+WaitArg = Annotated[int, Field(description="Most seconds to wait while it builds.", ge=0, le=MAX_WAIT_S)]
+CodeArg = Annotated[str | None, Field(description="Shown after approving, e.g. 'ABCD-EF23'.", max_length=128)]
 
 
 def register(server: MCPServer, state: ServerState) -> None:
@@ -111,7 +76,7 @@ def register(server: MCPServer, state: ServerState) -> None:
                     LoginOutput(
                         logged_in=False,
                         login_url=started.url,
-                        message=started.message,
+                        message=as_tool_steps(started.message) or "",
                         next_step="Show login_url to the user: they open it, approve access, and tell you "
                         "the code the page shows; then call login with code set to that code.",
                     )
@@ -124,7 +89,10 @@ def register(server: MCPServer, state: ServerState) -> None:
             )
             return ok(
                 LoginOutput(
-                    logged_in=status.logged_in, login_url=None, message=status.message, next_step=step
+                    logged_in=status.logged_in,
+                    login_url=None,
+                    message=as_tool_steps(status.message) or "",
+                    next_step=step,
                 )
             )
         except HotmartMcpError as exc:
@@ -153,26 +121,38 @@ def register(server: MCPServer, state: ServerState) -> None:
 async def _find(
     state: ServerState, app_url: str | None, connection_id: str | None, name: str | None
 ) -> Connection:
-    """``connection ensure`` for the app, or ``connection get`` (and a reconnect) for a given id."""
-    backend = state.backend
+    """``connection ensure`` for the app, or ``connection get`` for a given id; then its sign-in link."""
     if connection_id is not None:
-        connection = await backend.get_connection(check_id(connection_id, "connection_id"))
-        action = connection.client_action
-        if connection.state == CLIENT_ACTION_REQUIRED and action is not None and action.type == "connect":
-            # membrane-cli.md §2.5: an existing connection whose sign-in expired is reconnected, not replaced.
-            connection = await backend.reconnect(connection.id)
-        return connection
-    url = check_not_option(
-        check_app_url(app_url if app_url is not None else state.settings.app_url), "app_url"
-    )
-    checked_name = check_phrase(name, "name", max_chars=200) if name is not None else None
-    connection = await backend.ensure_connection(url, checked_name)
+        connection = await state.backend.get_connection(check_id(connection_id, "connection_id"))
+    else:
+        url = check_not_option(
+            check_app_url(app_url if app_url is not None else state.settings.app_url), "app_url"
+        )
+        checked_name = check_phrase(name, "name", max_chars=200) if name is not None else None
+        connection = await state.backend.ensure_connection(url, checked_name)
+    return await _with_sign_in_link(state, connection)
+
+
+async def _with_sign_in_link(state: ServerState, connection: Connection) -> Connection:
+    """The connection with the link to show: the one already handed out while fresh, else a new one.
+
+    membrane-cli.md §2.5: a connection whose sign-in expired is reconnected, not replaced; a
+    reconnect mints a new link, so it happens only when there is no fresh link to give
+    (tools/sign_in_links.py).
+    """
     action = connection.client_action
-    if connection.state == CLIENT_ACTION_REQUIRED and action is not None and action.type == "connect":
-        if not action.ui_url:
-            # A disconnected connection may come back without a link; reconnecting issues a fresh one.
-            connection = await backend.reconnect(connection.id)
-    return connection
+    if connection.state != CLIENT_ACTION_REQUIRED or action is None:
+        state.sign_in_links.forget(connection.id)
+        return connection
+    link = state.sign_in_links.fresh(connection.id, action.ui_url)
+    if link is None and action.type == "connect":
+        connection = await state.backend.reconnect(connection.id)
+        action = connection.client_action
+        state.sign_in_links.keep(connection.id, action.ui_url if action else None)
+        return connection
+    if link is None or link == action.ui_url:
+        return connection
+    return replace(connection, client_action=replace(action, ui_url=link))
 
 
 async def _wait_while_building(
@@ -229,4 +209,6 @@ def _report(
 ) -> CallToolResult:
     if connection.ready:
         state.default_connection_id = connection.id
+    if connection.state != CLIENT_ACTION_REQUIRED:
+        state.sign_in_links.forget(connection.id)
     return ok(connection_output(connection, elicitation))

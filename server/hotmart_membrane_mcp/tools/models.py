@@ -60,15 +60,14 @@ class EnsureConnectionOutput(OutputModel):
 
 
 class ActionSummary(OutputModel):
-    id: str = Field(description="run_action's action_id.")
-    key: str | None = Field(description="Also accepted as action_id.")
+    id: str
     name: str | None
     description: str | None
-    type: str | None = Field(description="e.g. list-data-records, connector-operation.")
-    input_schema: dict[str, Any] | None = Field(description="JSON Schema of run_action's `input`.")
-    output_schema: dict[str, Any] | None = Field(
-        default=None, exclude_if=lambda value: value is None, description="Only with include_output_schema."
-    )
+    type: str | None = Field(default=None, exclude_if=_absent)
+    inputs: str | None = Field(default=None, exclude_if=_absent)
+    input_schema: dict[str, Any] | None = Field(default=None, exclude_if=_absent)
+    output_schema: dict[str, Any] | None = Field(default=None, exclude_if=_absent)
+    warnings: list[str] | None = Field(default=None, exclude_if=_absent)
 
 
 class CutFields(OutputModel):
@@ -99,10 +98,9 @@ class CutFields(OutputModel):
 
 
 class SearchActionsOutput(OutputModel):
-    connection_id: str
-    intent: str
-    actions: list[ActionSummary] = Field(description="Best matches first.")
-    cached: bool = Field(description="Served from the 5-minute cache.")
+    connection_id: str | None = Field(default=None, exclude_if=_absent)
+    actions: list[ActionSummary]
+    cached: bool
 
 
 WriteStatus = Literal["ok", "confirmation_required", "declined"]
@@ -141,6 +139,9 @@ class RunActionOutput(GatedOutput):
     action_id: str
     action_run_id: str | None = Field(default=None, description="For Membrane's logs.")
     output: Any = Field(default=None, description="The action's result (ok only).")
+    warnings: list[str] | None = Field(
+        default=None, exclude_if=_absent, description="Hotmart traps; read them."
+    )
 
 
 class SavedFile(OutputModel):
@@ -178,6 +179,11 @@ class ProxyRequestOutput(CutFields, GatedOutput):
     )
     warnings: list[str] | None = Field(
         default=None, exclude_if=_absent, description="Hotmart traps this request hits; read them."
+    )
+    read_items: int | None = Field(default=None, exclude_if=_absent, description="With where/count_only.")
+    matched_items: int | None = Field(default=None, exclude_if=_absent, description="Items meeting where.")
+    pushed_down: list[dict[str, Any]] | None = Field(
+        default=None, exclude_if=_absent, description="where conditions Hotmart applied as query params."
     )
     saved: SavedFile | None = Field(
         default=None, exclude_if=_absent, description="With save_to, instead of the items."

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..membrane.models import BUILDING, CLIENT_ACTION_REQUIRED, FAILED_STATES, READY, Connection
 from .models import ClientActionOut, ElicitationAnswer, EnsureConnectionOutput
+from .tool_words import as_tool_steps
 
 _DO_NOT_RETRY = (
     "Do not retry blindly: tell the user the Hotmart connection failed ({error}); it must be fixed or "
@@ -24,9 +25,9 @@ def connection_output(
     client_action = (
         ClientActionOut(
             type=action.type,
-            description=action.description,
+            description=as_tool_steps(action.description),
             ui_url=action.ui_url,
-            agent_instructions=action.agent_instructions,
+            agent_instructions=as_tool_steps(action.agent_instructions),
         )
         if action is not None
         else None
@@ -79,10 +80,11 @@ def _client_action_step(connection: Connection, elicitation: str | None, again: 
             f"show them {url} and then {again}."
         )
     if action is not None and action.type == "provide-input":
-        need = action.description or "see client_action"
-        where = f" at {url}" if url else ""
+        need = as_tool_steps(action.description) or "see client_action"
+        where = f"at this link: {url}" if url else "in Membrane's connection screen"
         return (
-            f"Membrane needs more information ({need}): ask the user to provide it{where}, then {again}"
+            f"Membrane needs more information ({need}). The user enters it in Membrane {where}; never ask "
+            f"them to paste credentials or secrets into the chat. When they say they are done, {again}"
             f"{guidance}."
         )
     if url:

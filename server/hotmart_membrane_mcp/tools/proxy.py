@@ -42,22 +42,16 @@ from .write_gate import hold_write, write_facts, write_tool_annotations, writes_
 
 TOOL = "proxy_request"
 PROXY_DESCRIPTION = (
-    "Send one request to the Hotmart API through Membrane, which adds the credentials; use it when no "
-    "search_actions action fits (endpoints: resource hotmart://api/catalogue). An error status comes back "
-    "as an upstream_error. GET of a list: one page, or all with all_pages; a result over the size budget "
-    "is cut between items (truncated=true, next_page_token); dates also as <name>_iso. Read `warnings`. "
-    "POST, PUT, PATCH and DELETE are writes (refunds, cancellations, coupons), sent once as given. "
+    "Call the Hotmart API through Membrane when no action fits (endpoints: hotmart://api/catalogue). GET "
+    "lists: one page or all_pages; a cut result gives next_page_token; dates also as <name>_iso. Read "
+    "`warnings`. Other methods write. "
 )
 
+# Argument descriptions are paid for in every tools/list (issue #10): they say what the name does not.
 QueryValue = str | int | float | bool | list[str | int | float | bool]
 
 PathArg = Annotated[
-    str,
-    Field(
-        description="API path without host or query, e.g. '/payments/api/v1/sales/history'.",
-        min_length=1,
-        max_length=2000,
-    ),
+    str, Field(description="e.g. '/payments/api/v1/sales/history'.", min_length=1, max_length=2000)
 ]
 MethodArg = Annotated[
     Literal["GET", "POST", "PUT", "PATCH", "DELETE"], Field(description="GET reads; the others write.")
@@ -66,65 +60,47 @@ QueryArg = Annotated[
     dict[str, QueryValue],
     Field(
         default_factory=dict,
-        description='e.g. {"max_results": 10}; a list repeats the parameter. Dates (start_date, end_date, '
-        "...) take epoch ms or ISO: '2026-03-01' (midnight in timezone), '2026-03-01T00:00:00-03:00'.",
+        description="A list repeats it. Dates: epoch ms or ISO (a bare date is midnight in timezone).",
     ),
 ]
-HeadersArg = Annotated[
-    dict[str, str],
-    Field(
-        default_factory=dict,
-        description='Extra headers, e.g. {"Accept-Language": "pt-BR"}; never credentials (Membrane adds '
-        "them).",
-    ),
-]
+HeadersArg = Annotated[dict[str, str], Field(default_factory=dict, description="Never credentials.")]
+# Checked by safety.guards (object or array, bounded), so the listed schema only says so.
 BodyArg = Annotated[
     Any,
     Field(
-        description='JSON body for POST/PUT/PATCH, e.g. {"code": "PROMO10"}; at most 128,000 bytes as JSON.'
+        description="JSON body of a write, at most 128,000 bytes.",
+        json_schema_extra={"anyOf": [{"type": "object"}, {"type": "array"}]},
     ),
 ]
 PathParamsArg = Annotated[
     dict[str, str | int],
-    Field(
-        default_factory=dict,
-        description="Values for placeholders in path, each a whole segment ({name} or :name), e.g. "
-        '{"user_id": "abc123"}; filled in by the server.',
-    ),
+    Field(default_factory=dict, description="For {placeholders} (whole segments) in path."),
 ]
-
-
-AllPagesArg = Annotated[
-    bool,
-    Field(description="GET of a list: read every page (up to max_pages), with progress."),
-]
-MaxPagesArg = Annotated[
-    int,
-    Field(description="With all_pages: most Hotmart pages to read.", ge=1, le=MAX_PAGES_LIMIT),
-]
+AllPagesArg = Annotated[bool, Field(description="Read every page (GET list).")]
+MaxPagesArg = Annotated[int, Field(description="With all_pages.", ge=1, le=MAX_PAGES_LIMIT)]
 FieldsArg = Annotated[
     list[Annotated[str, Field(max_length=200)]] | Annotated[str, Field(max_length=2000)] | None,
-    Field(
-        description="GET: keep only these dotted attributes of each item (list or comma-separated), e.g. "
-        '["purchase.transaction", "buyer.email"].',
-    ),
+    Field(description="Keep only these dotted attributes."),
 ]
 SaveToArg = Annotated[
     str | None,
     Field(
-        description="GET: write the items read to this file in the export folder instead of returning "
-        "them, e.g. 'sales-march.csv' (or .jsonl).",
+        description="Write the items to this export file (.csv/.jsonl) instead.",
         max_length=255,
     ),
 ]
 ResumeTokenArg = Annotated[
-    str | None,
+    str | None, Field(description="A result's next_page_token (same request).", max_length=2000)
+]
+WhereArg = Annotated[
+    list[dict[str, Any]] | None,
     Field(
-        description="GET: a result's next_page_token, to continue it; repeat the request unchanged (fields "
-        "may differ).",
-        max_length=2000,
+        description="List items must meet all: [{field: dotted path, op: "
+        "eq|ne|lt|lte|gt|gte|in|contains|exists, value}].",
+        max_length=20,
     ),
 ]
+CountOnlyArg = Annotated[bool, Field(description="Only counts (read_items, matched_items).")]
 
 
 def register(server: MCPServer, state: ServerState) -> None:
@@ -147,6 +123,8 @@ def register(server: MCPServer, state: ServerState) -> None:
         save_to: SaveToArg = None,
         resume_token: ResumeTokenArg = None,
         timezone: TimezoneArg = None,
+        where: WhereArg = None,
+        count_only: CountOnlyArg = False,
         connection_id: ConnectionIdArg = None,
         confirm_token: ConfirmTokenArg = None,
     ) -> Annotated[CallToolResult, ProxyRequestOutput] | InputRequiredResult:
@@ -160,6 +138,8 @@ def register(server: MCPServer, state: ServerState) -> None:
                 fields=fields,
                 save_to=save_to,
                 resume_token=resume_token,
+                where=where,
+                count_only=count_only,
             )
             connection, held = await confirm_if_write(ctx, state, request, connection_id, confirm_token)
             if held is not None:

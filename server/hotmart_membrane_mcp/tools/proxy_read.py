@@ -9,6 +9,7 @@ other endpoint is one call whose body the server's result budget shortens if it 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -17,12 +18,14 @@ from typing import Any
 import anyio
 from mcp.server.mcpserver import Context
 
-from ..errors import InvalidInput
+from ..errors import HotmartMcpError, InvalidInput
+from ..hotmart import club
 from ..hotmart.budget import Cursor, fit_to_budget
 from ..hotmart.catalogue import Endpoint, find_endpoint
 from ..hotmart.dates import convert_dates
 from ..hotmart.empty_hints import empty_result_hints
 from ..hotmart.export import resolve_export_path, save_export
+from ..hotmart.filters import Condition, describe, matches, parse_where
 from ..hotmart.paging import (
     STOP_BUDGET,
     STOP_COMPLETE,
@@ -35,8 +38,9 @@ from ..hotmart.paging import (
     send_read,
 )
 from ..hotmart.projection import parse_fields, project, project_items, with_select
+from ..hotmart.pushdown import Pushed, as_query, push_down
 from ..hotmart.readable_dates import with_iso_dates
-from ..hotmart.resume import decode_token, is_resume_token, request_fingerprint
+from ..hotmart.resume import PageSpan, decode_token, encode_token, is_resume_token, request_fingerprint
 from ..hotmart.warnings import unknown_path_warning, warnings_for
 from ..hotmart.zones import Zone
 from ..membrane.models import ProxyRequest, ProxyResponse
@@ -61,6 +65,13 @@ class ReadOptions:
     fields: tuple[str, ...] = ()
     save_to: str | None = None
     resume_token: str | None = None
+    where: tuple[Condition, ...] = ()
+    count_only: bool = False
+
+    @property
+    def filters(self) -> bool:
+        """``where`` or ``count_only`` was given: items are counted (and matched) as they are read."""
+        return bool(self.where) or self.count_only
 
     def given(self) -> list[str]:
         """The names of the options set, for refusing them on writes."""
@@ -69,6 +80,8 @@ class ReadOptions:
             "fields": self.fields,
             "save_to": self.save_to,
             "resume_token": self.resume_token,
+            "where": self.where,
+            "count_only": self.count_only,
         }
         return [name for name, value in values.items() if value]
 
@@ -81,9 +94,21 @@ def read_options(
     fields: str | Sequence[str] | None,
     save_to: str | None,
     resume_token: str | None,
+    where: Any = None,
+    count_only: bool = False,
 ) -> ReadOptions:
     """Check the reading arguments; InvalidInput when one is malformed or given with a write."""
-    options = ReadOptions(all_pages, max_pages, parse_fields(fields), save_to, resume_token or None)
+    options = ReadOptions(
+        all_pages,
+        max_pages,
+        parse_fields(fields),
+        save_to,
+        resume_token or None,
+        parse_where(where),
+        count_only,
+    )
+    if count_only and save_to:
+        raise InvalidInput("count_only returns counts only; drop it to save the items.", field="count_only")
     given = options.given()
     if method != "GET" and given:
         raise InvalidInput(
@@ -104,27 +129,53 @@ async def read(
     """Send the GET ``request`` as ``options`` say and return proxy_request's result, within budget.
 
     ``zone`` (the server's default when None) reads bare dates and writes the ``*_iso`` dates.
+    A members-area read gets the configured subdomain when it names none, and a 404/422 from
+    it says what the subdomain is and to ask the user (hotmart/club.py).
     """
     zone = zone or state.settings.timezone
+    endpoint = find_endpoint("GET", fill_path(request.path, request.path_params))
+    if not club.needs_subdomain(endpoint):
+        return await _read(ctx, state, connection, request, options, zone)
+    query, from_default = club.with_default(request.query, state.settings.club_subdomain)
+    subdomain = dict(query).get(club.PARAM)
+    try:
+        result = await _read(ctx, state, connection, replace(request, query=query), options, zone)
+    except HotmartMcpError as exc:
+        raise club.explain(exc, subdomain, from_default=from_default) from None
+    if from_default:
+        result["warnings"] = [f"subdomain={subdomain} (HOTMART_MCP_CLUB_SUBDOMAIN).", *result["warnings"]]
+    return result
+
+
+async def _read(
+    ctx: Context, state: ServerState, connection: str, request: ProxyRequest, options: ReadOptions, zone: Zone
+) -> dict[str, Any]:
     path = fill_path(request.path, request.path_params)
     endpoint = find_endpoint("GET", path)
     query, token = _take_resume_token(request.query, options.resume_token)
     query, conversions = convert_dates(endpoint, query, zone.info)
     conversions = [{**record, "zone": zone.describe()} for record in conversions]
+    pushed = push_down(endpoint, options.where, query)
+    query = (*query, *as_query(pushed))
     if options.all_pages and not any(key == "max_results" for key, _ in query):
         query = (*query, ("max_results", PAGE_SIZE))
     warnings = warnings_for(endpoint, query) if endpoint else [unknown_path_warning("GET", path)]
     export_dir = Path(state.settings.export_dir)
     if options.save_to:
         resolve_export_path(options.save_to, export_dir)  # refuse a bad path before any call
-    fingerprint = request_fingerprint("GET", path, query, scope=connection)
+    fingerprint = request_fingerprint("GET", path, (*query, *_where_pairs(options)), scope=connection)
     point = decode_token(token, fingerprint) if token else None
-    sent = replace(request, query=with_select(query, options.fields) if options.fields else query)
+    selected = _selected_fields(options)
+    sent = replace(request, query=with_select(query, selected) if selected else query)
     head: dict[str, Any] = {"status": "ok", "http_status": None, "body": None}
     notes = {"date_conversions": conversions, "warnings": warnings}
 
     send = sender(state, connection)
     if not _is_list_read(endpoint, options, point is not None):
+        if options.filters:
+            raise InvalidInput(
+                f"where and count_only apply to list reads; GET {path} returns one object.", field="where"
+            )
         response = await _send_with_select_fallback(send, sent, bool(options.fields), state.sleep)
         body = with_iso_dates(_project_body(response.body, options.fields), zone.info)
         return {**head, "http_status": response.status, "body": body, **notes}
@@ -138,11 +189,15 @@ async def read(
             sleep=state.sleep,
             max_rate_limit_wait_s=MAX_RATE_LIMIT_WAIT_S if options.all_pages else 0,
             resume=point,
-            stop_after_chars=None if options.save_to else state.settings.max_result_chars,
+            stop_after_chars=None
+            if options.save_to or options.count_only
+            else state.settings.max_result_chars,
+            counts_toward_stop=(lambda item: matches(item, options.where)) if options.where else None,
         )
     except NotAList as exc:
         raise _paging_asked_of_a_non_list(exc, endpoint, options, path) from None
-    items, unmatched = project_items(walk.items, options.fields)
+    kept, spans = _matching(walk.items, walk.spans, options.where)
+    items, unmatched = project_items(kept, options.fields)
     items = with_iso_dates(items, zone.info)
     notes["warnings"] = warnings + _walk_warnings(walk, unmatched)
     if not items and walk.complete and point is None:
@@ -151,7 +206,22 @@ async def read(
     if _is_partial(walk, options):
         # The first words an agent reads say that data is missing (complete: false says it too).
         head = {"partial": partial_notice(head["incomplete_reason"]), **head}
-    cursor = Cursor(fingerprint, tuple(walk.spans), walk.resume_point)
+    if options.filters:
+        head.update(_filter_facts(walk, kept, pushed, options))
+    cursor = Cursor(fingerprint, tuple(spans), walk.resume_point)
+    # With `where`, the list is the matching items: their number is known only once every page was read.
+    total_items = (len(kept) if walk.complete else None) if options.where else walk.known_total
+    if options.count_only:
+        return {
+            **head,
+            **notes,
+            "truncated": False,
+            "total_items": total_items,
+            "next_page_token": None
+            if walk.resume_point is None
+            else encode_token(walk.resume_point, fingerprint),
+            "how_to_get_rest": None if walk.resume_point is None else _COUNT_REST,
+        }
     if options.save_to:
         # A year of sales is megabytes of CSV: write it off the event loop.
         saved = await anyio.to_thread.run_sync(save_export, items, options.save_to, export_dir)
@@ -161,7 +231,7 @@ async def read(
             **notes,
             "saved": asdict(saved),
             "truncated": False,
-            "total_items": walk.known_total,
+            "total_items": total_items,
             "next_page_token": after,
             "how_to_get_rest": None if after is None else _SAVED_REST,
         }
@@ -173,7 +243,7 @@ async def read(
         state.settings.max_result_chars,
         items_key="body" if array else "body.items",
         cursor=cursor,
-        total_items=walk.known_total,
+        total_items=total_items,
     )
 
 
@@ -181,6 +251,58 @@ _SAVED_REST = (
     "Not every page was read (see incomplete_reason): continue with resume_token=next_page_token and "
     "another save_to file name, or call again with a higher max_pages."
 )
+
+
+_COUNT_REST = (
+    "The counts cover only the pages read (see incomplete_reason): call again with a higher max_pages, or "
+    "count the rest with resume_token=next_page_token and add the counts up."
+)
+
+
+def _where_pairs(options: ReadOptions) -> tuple[tuple[str, str], ...]:
+    """``where`` as a pseudo query pair, so a continuation token is bound to its conditions too."""
+    if not options.where:
+        return ()
+    return (("where", json.dumps(describe(options.where), sort_keys=True)),)
+
+
+def _selected_fields(options: ReadOptions) -> tuple[str, ...]:
+    """What to ask Hotmart to ``select``: the fields wanted plus those the conditions read."""
+    if not options.fields:
+        return ()
+    return tuple(dict.fromkeys((*options.fields, *(condition.field for condition in options.where))))
+
+
+def _matching(
+    items: list[Any], spans: Sequence[PageSpan], where: Sequence[Condition]
+) -> tuple[list[Any], list[PageSpan]]:
+    """The items meeting ``where``, and spans that place each of them on its Hotmart page."""
+    if not where:
+        return items, list(spans)
+    kept: list[Any] = []
+    kept_spans: list[PageSpan] = []
+    position = 0
+    for span in spans:
+        for offset in range(span.count):
+            item = items[position + offset]
+            if matches(item, where):
+                kept.append(item)
+                kept_spans.append(PageSpan(span.page_token, span.skip + offset, 1))
+        position += span.count
+    return kept, kept_spans
+
+
+def _filter_facts(
+    walk: PagedResult, kept: list[Any], pushed: Sequence[Pushed], options: ReadOptions
+) -> dict[str, Any]:
+    facts: dict[str, Any] = {"read_items": len(walk.items), "matched_items": len(kept)}
+    if pushed:
+        facts["pushed_down"] = [
+            {"condition": item.index, "param": item.param, "values": list(item.values)} for item in pushed
+        ]
+    if options.count_only:
+        facts["body"] = None
+    return facts
 
 
 def _take_resume_token(

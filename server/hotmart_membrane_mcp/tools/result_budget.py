@@ -37,7 +37,7 @@ LIST_SHAPES = {
     "search_actions": ListShape(
         "actions",
         "Only the first {returned} actions fit in the result budget: call again with a smaller `limit`, "
-        "include_output_schema=false, or a more specific intent.",
+        "include_schema=false, or a more specific intent.",
         ("output_schema", "input_schema"),
     ),
     "run_action": ListShape(

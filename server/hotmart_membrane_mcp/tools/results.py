@@ -14,6 +14,7 @@ from mcp.types import CallToolResult, TextContent
 from pydantic import BaseModel, ValidationError
 
 from ..errors import HotmartMcpError, InvalidInput
+from .tool_words import as_tool_steps
 
 
 def ok(model: BaseModel) -> CallToolResult:
@@ -28,8 +29,14 @@ def ok_data(data: dict[str, Any]) -> CallToolResult:
 
 
 def failure(exc: HotmartMcpError) -> CallToolResult:
-    """A failure the agent can act on: ``is_error`` with the error's JSON payload as text."""
-    text = json.dumps(exc.payload(), ensure_ascii=False, separators=(",", ":"))
+    """A failure the agent can act on: ``is_error`` with the error's JSON payload as text.
+
+    Membrane's words for a CLI command a tool performs become that tool's name (tool_words.py).
+    """
+    payload = {
+        key: as_tool_steps(value) if isinstance(value, str) else value for key, value in exc.payload().items()
+    }
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     return CallToolResult(content=[TextContent(type="text", text=text)], is_error=True)
 
 

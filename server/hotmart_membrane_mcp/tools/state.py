@@ -14,6 +14,7 @@ from ..membrane.backend import MembraneBackend
 from ..membrane.models import Action
 from ..safety.confirm import ConfirmationStore
 from .cache import TtlCache
+from .sign_in_links import SignInLinks
 
 CACHE_TTL_S = 300.0
 
@@ -35,11 +36,14 @@ class ServerState:
     action_cache: TtlCache[Action] = field(init=False)
     # Pending confirm_tokens of held writes (issue #4): in memory only, on the same clock.
     confirmations: ConfirmationStore = field(init=False)
+    # The sign-in link handed out per pending connection, reused while fresh (issue #10).
+    sign_in_links: SignInLinks = field(init=False)
 
     def __post_init__(self) -> None:
         self.search_cache = TtlCache(self.clock, CACHE_TTL_S)
         self.action_cache = TtlCache(self.clock, CACHE_TTL_S)
         self.confirmations = ConfirmationStore(self.clock)
+        self.sign_in_links = SignInLinks(self.clock)
 
     def remember_actions(self, actions: list[Action]) -> None:
         """Keep actions seen in a search so run_action can validate input without another CLI call."""

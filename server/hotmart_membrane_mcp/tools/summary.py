@@ -38,39 +38,29 @@ MAX_TOP = 500
 DEFAULT_TOP = 50
 
 SUMMARY_DESCRIPTION = (
-    "Count and total a period's sales over ALL pages of sales history: use it for 'how much did I sell' and "
-    "'what sold most', not pages or /sales/summary (commissions). Counts APPROVED + COMPLETE unless "
-    "statuses say otherwise. group_by ['product', 'purchase_kind'] = best sellers with new vs renewal, in "
-    "one call. Gross amounts per currency. complete=false says why if a page could not be read."
+    "Count and total a period's sales over every page of sales history: the tool for 'how much did I "
+    "sell' and 'what sold most' (/sales/summary totals commissions). Counts APPROVED + COMPLETE unless "
+    "statuses say otherwise; group_by ['product', 'purchase_kind'] = best sellers, new vs renewal. Gross "
+    "per currency, never added. complete=false says what could not be read."
 )
 
 StartArg = Annotated[
     Annotated[str, Field(max_length=40)] | int,
-    Field(description="ISO date '2026-03-01' (midnight in timezone), date-time with offset, or epoch ms."),
+    Field(description="ISO date ('2026-03-01' = midnight in timezone), date-time with offset, or epoch ms."),
 ]
 EndArg = Annotated[
     Annotated[str, Field(max_length=40)] | int,
-    Field(
-        description="As start_date; a bare date is the START of that day: for all of March pass '2026-04-01'."
-    ),
+    Field(description="Exclusive, as start_date (all of March: '2026-04-01')."),
 ]
 StatusesArg = Annotated[
     list[str] | None,
     Field(
-        description="Hotmart statuses to count, e.g. ['REFUNDED']; omit for sales (APPROVED, COMPLETE), the "
-        "others then shown apart.",
+        description="Omit for sales (APPROVED, COMPLETE; others shown apart), or e.g. ['REFUNDED'].",
         max_length=len(SALE_STATUSES),
     ),
 ]
-ProductArg = Annotated[int | None, Field(description="Only sales of this Hotmart product id.", ge=1)]
-MaxPagesArg = Annotated[
-    int,
-    Field(
-        description="Stop after this many Hotmart pages (500 sales each) in all; complete is then false.",
-        ge=1,
-        le=MAX_PAGES_LIMIT,
-    ),
-]
+ProductArg = Annotated[int | None, Field(description="Only this product id.", ge=1)]
+MaxPagesArg = Annotated[int, Field(description="Most pages read (500 sales each).", ge=1, le=MAX_PAGES_LIMIT)]
 
 GroupDimension = Literal[
     "product", "status", "payment_type", "offer", "purchase_kind", "day", "week", "month"

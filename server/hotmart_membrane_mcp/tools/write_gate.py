@@ -20,7 +20,6 @@ from mcp.types import CallToolResult, InputRequiredResult, ToolAnnotations
 from ..errors import HotmartMcpError
 from ..hotmart.write_checks import check_coupon, refund_line, refuse_refund_of, sale_from_history
 from ..membrane.models import ProxyRequest
-from ..safety.confirm import DEFAULT_TTL_S
 from ..safety.gate import ConfirmationRequired, Proceed, WritesMode, authorize_write
 from ..safety.resolved import ResolvedWrite
 from .models import GatedOutput
@@ -162,19 +161,12 @@ def write_tool_annotations(mode: WritesMode, *, saves_files: bool = False) -> To
 def writes_policy(mode: WritesMode, tool: str) -> str:
     """The sentences of a tool description that say what happens to a write in this mode."""
     if mode == "deny":
-        return (
-            "This server is read-only: a call that would change data in Hotmart is refused with "
-            "error_type writes_disabled, and nothing is sent."
-            + (" Only save_to writes, a new local file." if tool == "proxy_request" else "")
+        return "This server is read-only: a write is refused (writes_disabled), nothing is sent." + (
+            " Only save_to writes, a new local file." if tool == "proxy_request" else ""
         )
     if mode == "allow":
-        return (
-            "Writes run at once, without asking the user (HOTMART_MCP_WRITES=allow): make them only when "
-            "the user asked for that exact change."
-        )
+        return "Writes run without asking the user: make only the change the user asked for."
     return (
-        "Every write waits for the user's yes: the client may ask them, or the result is "
-        "confirmation_required with a summary to show them; only if they agree, call "
-        f"{tool} again with exactly the same arguments plus confirm_token (valid {DEFAULT_TTL_S / 60:g} "
-        "minutes)."
+        "Writes need the user's yes: on confirmation_required show the summary; only if they agree, call "
+        f"{tool} again with exactly the same arguments plus confirm_token."
     )
