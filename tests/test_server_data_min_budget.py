@@ -50,7 +50,10 @@ async def call_within(client: Client, name: str, arguments: dict[str, Any]) -> d
 
 @pytest.mark.parametrize(
     "arguments",
-    [{"intent": "sales", "limit": 50, "include_output_schema": True}, {"intent": "list", "limit": 50}],
+    [
+        {"intent": "sales", "limit": 50, "include_schema": True},
+        {"intent": "list", "limit": 50, "include_schema": True},
+    ],
 )
 async def test_search_actions_at_the_minimum_returns_actions_and_says_it_cut(
     server: Any, arguments: dict

@@ -226,7 +226,7 @@ async def test_known_arguments_still_run_after_an_unknown_one_was_refused(era: s
         await call_error(client, "search_actions", {"intent": "sales", "limitt": 3})
         found = await call_ok(client, "search_actions", {"intent": "sales", "limit": 3})
 
-    assert found["actions"][0]["key"] == "list-sales"
+    assert found["actions"][0]["id"] == "list-sales"
 
 
 @pytest.mark.parametrize(

@@ -33,18 +33,16 @@ from .write_gate import hold_write, write_facts, write_tool_annotations, writes_
 
 RUN_TOOL = "run_action"
 SEARCH_DESCRIPTION = (
-    "Find Membrane actions for a Hotmart task, best first: id, input summary (name*:type, * = required), "
-    "warnings. action_id: one action with full schemas."
+    "Find Membrane actions for a Hotmart task, best first, with inputs (name*:type, * required) and warnings."
 )
 RUN_DESCRIPTION = (
-    "Run a Membrane action (id from search_actions); its input is checked first. Actions that change "
-    "data are writes. Read `warnings`. "
+    "Run a Membrane action (id from search_actions). Actions that change data are writes. Read `warnings`. "
 )
 
 IntentArg = Annotated[str | None, Field(description="e.g. 'list sales of last month'.", max_length=200)]
 LimitArg = Annotated[int, Field(description="Most actions.", ge=1, le=50)]
 IncludeSchemaArg = Annotated[bool, Field(description="Add full JSON Schemas.")]
-SchemaOfArg = Annotated[str | None, Field(description="Only this action, full schemas.", max_length=128)]
+SchemaOfArg = Annotated[str | None, Field(description="Only this action, with full schemas.", max_length=128)]
 ActionIdArg = Annotated[
     str, Field(description="From search_actions, e.g. 'list-sales'.", min_length=1, max_length=128)
 ]

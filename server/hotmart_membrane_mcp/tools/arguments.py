@@ -18,14 +18,14 @@ ConnectionIdArg = Annotated[
 ConfirmTokenArg = Annotated[
     str | None,
     Field(
-        description="From confirmation_required, once the user agreed.",
+        description="Once the user agreed.",
         max_length=MAX_TOKEN_CHARS,
     ),
 ]
 TimezoneArg = Annotated[
     str | None,
     Field(
-        description="IANA zone of bare dates and *_iso dates, e.g. 'America/Sao_Paulo'.",
+        description="IANA zone, e.g. 'America/Sao_Paulo'.",
         max_length=64,
     ),
 ]

@@ -25,8 +25,8 @@ MAX_WAIT_S = 120
 POLL_CHUNK_S = 30  # membrane-cli.md §2.5: `connection get --wait` waits at most 60 s per call
 
 ENSURE_DESCRIPTION = (
-    "Find or create the Hotmart connection; call it first and when a tool says it is not ready. Gives "
-    "the sign-in link when the user must act (offered directly if the client can). Follow next_step."
+    "Find or create the Hotmart connection: call it first, and when a tool says it is not ready. Gives "
+    "the sign-in link when the user must act. Follow next_step."
 )
 LOGIN_DESCRIPTION = (
     "Log Membrane in (on not_logged_in). Without code: a link for the user to approve; then call with "
@@ -36,7 +36,7 @@ LOGIN_DESCRIPTION = (
 AppUrlArg = Annotated[str | None, Field(description="Omit for Hotmart.", max_length=2000)]
 ConnectionIdArg = Annotated[str | None, Field(description="Check this connection instead.", max_length=128)]
 NameArg = Annotated[str | None, Field(description="For a new connection.", max_length=200)]
-WaitArg = Annotated[int, Field(description="Most seconds to wait while it builds.", ge=0, le=MAX_WAIT_S)]
+WaitArg = Annotated[int, Field(description="Wait while it builds.", ge=0, le=MAX_WAIT_S)]
 CodeArg = Annotated[str | None, Field(description="Shown after approving, e.g. 'ABCD-EF23'.", max_length=128)]
 
 

@@ -42,8 +42,8 @@ from .write_gate import hold_write, write_facts, write_tool_annotations, writes_
 
 TOOL = "proxy_request"
 PROXY_DESCRIPTION = (
-    "Call the Hotmart API through Membrane when no action fits (endpoints: hotmart://api/catalogue). GET "
-    "lists: one page or all_pages; a cut result gives next_page_token; dates also as <name>_iso. Read "
+    "Call the Hotmart API via Membrane when no action fits (endpoints: hotmart://api/catalogue). GET "
+    "lists: one page or all_pages; cut results give next_page_token; dates also as <name>_iso. Read "
     "`warnings`. Other methods write. "
 )
 
@@ -60,7 +60,7 @@ QueryArg = Annotated[
     dict[str, QueryValue],
     Field(
         default_factory=dict,
-        description="A list repeats it. Dates: epoch ms or ISO (a bare date is midnight in timezone).",
+        description="Lists repeat. Dates: epoch ms or ISO (bare date: midnight in timezone).",
     ),
 ]
 HeadersArg = Annotated[dict[str, str], Field(default_factory=dict, description="Never credentials.")]
@@ -68,39 +68,38 @@ HeadersArg = Annotated[dict[str, str], Field(default_factory=dict, description="
 BodyArg = Annotated[
     Any,
     Field(
-        description="JSON body of a write, at most 128,000 bytes.",
+        description="Body of a write, at most 128,000 bytes.",
         json_schema_extra={"anyOf": [{"type": "object"}, {"type": "array"}]},
     ),
 ]
 PathParamsArg = Annotated[
     dict[str, str | int],
-    Field(default_factory=dict, description="For {placeholders} (whole segments) in path."),
+    Field(default_factory=dict, description="Whole-segment {placeholders} in path."),
 ]
 AllPagesArg = Annotated[bool, Field(description="Read every page (GET list).")]
 MaxPagesArg = Annotated[int, Field(description="With all_pages.", ge=1, le=MAX_PAGES_LIMIT)]
 FieldsArg = Annotated[
     list[Annotated[str, Field(max_length=200)]] | Annotated[str, Field(max_length=2000)] | None,
-    Field(description="Keep only these dotted attributes."),
+    Field(description="Only these dotted attributes."),
 ]
 SaveToArg = Annotated[
     str | None,
     Field(
-        description="Write the items to this export file (.csv/.jsonl) instead.",
+        description="Export file (.csv/.jsonl) for the items.",
         max_length=255,
     ),
 ]
 ResumeTokenArg = Annotated[
-    str | None, Field(description="A result's next_page_token (same request).", max_length=2000)
+    str | None, Field(description="next_page_token of the same request.", max_length=2000)
 ]
 WhereArg = Annotated[
     list[dict[str, Any]] | None,
     Field(
-        description="List items must meet all: [{field: dotted path, op: "
-        "eq|ne|lt|lte|gt|gte|in|contains|exists, value}].",
+        description="All must hold: [{field, op: eq|ne|lt|lte|gt|gte|in|contains|exists, value}].",
         max_length=20,
     ),
 ]
-CountOnlyArg = Annotated[bool, Field(description="Only counts (read_items, matched_items).")]
+CountOnlyArg = Annotated[bool, Field(description="Counts only.")]
 
 
 def register(server: MCPServer, state: ServerState) -> None:

@@ -38,29 +38,28 @@ MAX_TOP = 500
 DEFAULT_TOP = 50
 
 SUMMARY_DESCRIPTION = (
-    "Count and total a period's sales over every page of sales history: the tool for 'how much did I "
-    "sell' and 'what sold most' (/sales/summary totals commissions). Counts APPROVED + COMPLETE unless "
-    "statuses say otherwise; group_by ['product', 'purchase_kind'] = best sellers, new vs renewal. Gross "
-    "per currency, never added. complete=false says what could not be read."
+    "Sales count and gross per currency over every page: for 'how much did I sell', 'what sold most' "
+    "(not /sales/summary: commissions). group_by ['product', 'purchase_kind'] = best sellers, new vs "
+    "renewal. complete=false says what was not read."
 )
 
 StartArg = Annotated[
     Annotated[str, Field(max_length=40)] | int,
-    Field(description="ISO date ('2026-03-01' = midnight in timezone), date-time with offset, or epoch ms."),
+    Field(description="ISO date (midnight in timezone), date-time with offset, or epoch ms."),
 ]
 EndArg = Annotated[
     Annotated[str, Field(max_length=40)] | int,
-    Field(description="Exclusive, as start_date (all of March: '2026-04-01')."),
+    Field(description="Exclusive (all of March: '2026-04-01')."),
 ]
 StatusesArg = Annotated[
     list[str] | None,
     Field(
-        description="Omit for sales (APPROVED, COMPLETE; others shown apart), or e.g. ['REFUNDED'].",
+        description="Default APPROVED, COMPLETE (others shown apart).",
         max_length=len(SALE_STATUSES),
     ),
 ]
-ProductArg = Annotated[int | None, Field(description="Only this product id.", ge=1)]
-MaxPagesArg = Annotated[int, Field(description="Most pages read (500 sales each).", ge=1, le=MAX_PAGES_LIMIT)]
+ProductArg = Annotated[int | None, Field(description="Only this product.", ge=1)]
+MaxPagesArg = Annotated[int, Field(description="Most pages (500 sales each).", ge=1, le=MAX_PAGES_LIMIT)]
 
 GroupDimension = Literal[
     "product", "status", "payment_type", "offer", "purchase_kind", "day", "week", "month"
@@ -68,18 +67,15 @@ GroupDimension = Literal[
 GroupByArg = Annotated[
     list[GroupDimension] | None,
     Field(
-        description="1st: ranked groups; 2nd (optional): split inside each. purchase_kind: first_purchase "
-        "or renewal.",
+        description="1st ranks groups; 2nd splits each.",
         max_length=2,
     ),
 ]
 SortArg = Annotated[
     Literal["count", "gross", "key"] | None,
-    Field(
-        description="Group order; gross: in the currency with most sales; key: default for day/week/month."
-    ),
+    Field(description="Group order (key: by date, the default for day/week/month)."),
 ]
-TopArg = Annotated[int, Field(description="Most groups returned.", ge=1, le=MAX_TOP)]
+TopArg = Annotated[int, Field(description="Most groups.", ge=1, le=MAX_TOP)]
 
 
 class CurrencyTotal(OutputModel):

@@ -167,6 +167,6 @@ def writes_policy(mode: WritesMode, tool: str) -> str:
     if mode == "allow":
         return "Writes run without asking the user: make only the change the user asked for."
     return (
-        "Writes need the user's yes: on confirmation_required show the summary; only if they agree, call "
+        "A write first answers confirmation_required: show its summary; only if they agree, call "
         f"{tool} again with exactly the same arguments plus confirm_token."
     )
