@@ -105,6 +105,8 @@ def register(server: MCPServer, state: ServerState) -> None:
 
     async def login(ctx: Context, code: CodeArg = None) -> Annotated[CallToolResult, LoginOutput]:
         try:
+            if not state.backend.supports_browser_login:
+                return ok(await _token_login_status(state))
             if code is None:
                 started = await state.backend.login_start(agent_type(ctx, state.settings.client_name))
                 return ok(
@@ -148,6 +150,18 @@ def register(server: MCPServer, state: ServerState) -> None:
             read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=True
         ),
     )
+
+
+async def _token_login_status(state: ServerState) -> LoginOutput:
+    """The api backend has no browser login: say how it authenticates and whether Membrane accepts it."""
+    status = await state.backend.login_status()
+    step = (
+        "Already authenticated: call ensure_connection to get the Hotmart connection."
+        if status.logged_in
+        else "Show the message to the user: they set the named variable(s) in the MCP server's "
+        "configuration and restart it; there is no link to open."
+    )
+    return LoginOutput(logged_in=status.logged_in, login_url=None, message=status.message, next_step=step)
 
 
 async def _find(
