@@ -14,11 +14,24 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+import httpx2
 from mcp.server.mcpserver import MCPServer
 
 from hotmart_membrane_mcp.config import SANDBOX_COMMAND, Settings
-from hotmart_membrane_mcp.membrane import make_backend
+from hotmart_membrane_mcp.membrane import ApiBackend, MembraneBackend, make_backend
+from hotmart_membrane_mcp.membrane.tokens import StaticToken
+from hotmart_membrane_mcp.sandbox.bearer import BearerPolicy
+from hotmart_membrane_mcp.sandbox.http_face import build_app
+from hotmart_membrane_mcp.sandbox.settings import SandboxSettings
 from hotmart_membrane_mcp.server import build_server
+
+API_TOKEN = "test-api-token"  # what the in-process HTTP face accepts (a test value, not a secret)
+API_URL = "http://membrane.sandbox.test"
+
+
+async def no_wait(seconds: float) -> None:
+    """The api backend's retry sleep in tests: the retry happens, the wait does not."""
+    await anyio.sleep(0)
 
 
 @dataclass
@@ -62,13 +75,41 @@ class Sandbox:
         timeout_s: float = 20.0,
         clock: Callable[[], float] = time.monotonic,
         command: tuple[str, ...] = SANDBOX_COMMAND,
+        backend: str = "cli",
         **settings: Any,
     ) -> MCPServer[Any]:
-        """The MCP server over the simulator (``scenario`` sets HOTMART_SANDBOX_SCENARIO first)."""
+        """The MCP server over the simulator (``scenario`` sets HOTMART_SANDBOX_SCENARIO first).
+
+        ``backend="api"`` uses the api backend over the simulator's HTTP face instead of the CLI.
+        """
         if scenario is not None:
             self.variables["HOTMART_SANDBOX_SCENARIO"] = scenario
-        backend = make_backend(command, env=self.env(), timeout_s=timeout_s, max_concurrency=4)
-        return build_server(self.settings(timeout_s=timeout_s, **settings), backend, clock=clock)
+        if backend == "api":
+            membrane = self.api_backend(timeout_s=timeout_s)
+        else:
+            membrane = make_backend(command, env=self.env(), timeout_s=timeout_s, max_concurrency=4)
+        return build_server(self.settings(timeout_s=timeout_s, **settings), membrane, clock=clock)
+
+    def api_backend(self, *, timeout_s: float = 20.0, **options: Any) -> ApiBackend:
+        """The api backend over the simulator's HTTP face, mounted in process on this state dir.
+
+        The face reads the HOTMART_SANDBOX_* switches now, as a CLI child would at its spawn.
+        """
+        app = build_app(SandboxSettings.from_environ(self.env()), BearerPolicy(API_TOKEN, None, None))
+        options.setdefault("sleep", no_wait)
+        return ApiBackend(
+            API_URL,
+            StaticToken(API_TOKEN, "MEMBRANE_TOKEN"),
+            timeout_s=timeout_s,
+            transport=httpx2.ASGITransport(app=app),
+            **options,
+        )
+
+    def backend(self, kind: str, *, timeout_s: float = 20.0) -> MembraneBackend:
+        """The CLI backend spawning the simulator, or the api backend over its HTTP face."""
+        if kind == "api":
+            return self.api_backend(timeout_s=timeout_s)
+        return make_backend(SANDBOX_COMMAND, env=self.env(), timeout_s=timeout_s, max_concurrency=4)
 
     async def run(self, *args: str, **switches: str) -> str:
         """Run a simulator command against this state dir; return its stdout (exit != 0 fails the test)."""

@@ -45,9 +45,9 @@ from starlette.routing import Route
 
 from .actions import action_object, find_action, search_actions
 from .app import _flaky_turn
-from .bearer import BearerPolicy
+from .bearer import BearerPolicy, unauthorized
 from .commands import run_on_connection
-from .errors import MembraneError, UsageError, bad_request, internal_error, not_authenticated
+from .errors import MembraneError, UsageError, bad_request, internal_error
 from .login import is_logged_in
 from .membrane import HOTMART, Connections
 from .output import ProxiedResponse, Result
@@ -245,7 +245,7 @@ def _serve_one(handler: Handler, call: Call) -> Response:
             face.sleep(face.settings.delay_s)
         face.bearer.check(call.headers.get("authorization"))
         if not is_logged_in(face.store, face.settings.scenario):
-            raise not_authenticated()
+            raise unauthorized("the tenant's session has ended (logged-out scenario).")
         if face.settings.scenario == "flaky" and _flaky_turn(face.store):
             if handler is _proxy:
                 return _proxied(service_unavailable())
