@@ -48,7 +48,9 @@ API_VERSION = "2025-10-21"  # FACT (§3.1): the version the SDK sends
 DEFAULT_MAX_CONCURRENCY = 16
 DEFAULT_MAX_RETRIES = 3
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
-IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE"})
+# Only reads are retried: HTTP calls PUT and DELETE idempotent, but Hotmart's refund is a PUT and
+# a gateway error does not prove the first attempt did nothing.
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD"})
 MAX_RETRY_AFTER_S = 10.0  # a longer Retry-After is reported to the agent (rate_limited) instead
 BACKOFF_BASE_S = 0.25
 BACKOFF_CAP_S = 4.0
