@@ -72,6 +72,7 @@ class Face:
     settings: SandboxSettings
     bearer: BearerPolicy
     sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic  # measures long-poll waits, with ``sleep``
 
     @property
     def store(self) -> StateStore:
@@ -149,7 +150,10 @@ def _connection_get(call: Call) -> Result:
     if call.param("wait") not in ("true", "1"):
         return Result(connections.get(selector))
     timeout = call.integer("timeout", default=30, minimum=1, maximum=60)  # FACT (§2.5)
-    return Result(connections.wait(selector, timeout, sleep=call.face.sleep, notify=lambda _: None))
+    face = call.face
+    return Result(
+        connections.wait(selector, timeout, sleep=face.sleep, notify=lambda _: None, clock=face.clock)
+    )
 
 
 def _connection_list(call: Call) -> Result:
@@ -295,10 +299,13 @@ def _endpoint(face: Face, handler: Handler) -> Callable[[Request], Any]:
 
 
 def build_app(
-    settings: SandboxSettings, bearer: BearerPolicy, sleep: Callable[[float], None] = time.sleep
+    settings: SandboxSettings,
+    bearer: BearerPolicy,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
 ) -> Starlette:
-    """The ASGI application of the HTTP face (tests may mount it in process)."""
-    face = Face(settings, bearer, sleep)
+    """The ASGI application of the HTTP face (tests may mount it in process and replace the time)."""
+    face = Face(settings, bearer, sleep, clock)
 
     def route(path: str, handler: Handler, methods: tuple[str, ...]) -> Route:
         return Route(path, _endpoint(face, handler), methods=list(methods))
