@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+import anyio.lowlevel
 import httpx2
 from mcp.server.mcpserver import MCPServer
 
@@ -31,7 +32,7 @@ API_URL = "http://membrane.sandbox.test"
 
 async def no_wait(seconds: float) -> None:
     """The api backend's retry sleep in tests: the retry happens, the wait does not."""
-    await anyio.sleep(0)
+    await anyio.lowlevel.checkpoint()
 
 
 @dataclass

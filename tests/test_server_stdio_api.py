@@ -43,6 +43,10 @@ def api_server(sandbox: Sandbox, exports: Path, **env: str) -> StdioServerParame
     )
 
 
+def read_jsonl(path: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in Path(path).read_text().splitlines()]
+
+
 def refundable_transaction(sandbox: Sandbox) -> str:
     for sale in load_dataset(StateStore(sandbox.dir), seed=7, now_ms=NOW_MS).sales:
         purchase = sale["purchase"]
@@ -91,7 +95,7 @@ async def test_the_api_backend_walks_every_tool_over_stdio_and_a_confirmed_refun
 
     data = load_dataset(StateStore(sandbox.dir), seed=7, now_ms=NOW_MS)
     saved = pages["saved"]
-    rows = [json.loads(line) for line in Path(saved["path"]).read_text().splitlines()]
+    rows = read_jsonl(saved["path"])
     assert connection["ready"] is True
     assert run["status"] == "ok"
     assert pages["http_status"] == 200
@@ -142,7 +146,7 @@ async def test_logged_out_over_stdio_is_not_logged_in_naming_the_token_variables
 async def test_the_simulator_child_is_gone_when_the_server_stops(sandbox: Sandbox, tmp_path: Path) -> None:
     async with Client(api_server(sandbox, tmp_path), mode="legacy") as client:
         await call_ok(client, "ensure_connection")
-        running = [pid for pid in serving_pids(sandbox)]
+        running = serving_pids(sandbox)
 
     assert running
     assert not [pid for pid in serving_pids(sandbox) if pid in running]

@@ -224,16 +224,18 @@ async def test_a_hotmart_401_through_the_proxy_is_hotmarts_error_not_a_membrane_
     assert tokens.minted == 1
 
 
-@pytest.mark.parametrize(
-    ("status", "body", "call", "error"),
-    [
-        (404, {"type": "bad_request", "key": "not_found", "message": "Action with selector 'x' not found"}, "get_action", ActionNotFound),
-        (404, {"type": "bad_request", "key": "not_found", "message": "Connection with id 'x' not found"}, "get_connection", InvalidInput),
-        (400, {"type": "bad_request", "message": "limit must be between 1 and 1000"}, "search_actions", InvalidInput),
-        (400, {"type": "connection", "message": "Connection con_1 is not ready", "data": {"connectionId": "con_1", "state": "BUILDING"}}, "run_action", ConnectionNotReady),
-        (500, {"type": "internal", "message": "Internal server error"}, "get_action", MembraneFailed),
-    ],
-)  # fmt: skip
+NOT_FOUND = {"type": "bad_request", "key": "not_found"}
+NOT_READY = {"connectionId": "c1", "state": "BUILDING"}
+MEMBRANE_ERRORS = [
+    (404, {**NOT_FOUND, "message": "Action with selector 'x' not found"}, "get_action", ActionNotFound),
+    (404, {**NOT_FOUND, "message": "Connection with id 'x' not found"}, "get_connection", InvalidInput),
+    (400, {"type": "bad_request", "message": "limit must be at most 1000"}, "search_actions", InvalidInput),
+    (400, {"type": "connection", "message": "Unready", "data": NOT_READY}, "run_action", ConnectionNotReady),
+    (500, {"type": "internal", "message": "Internal server error"}, "get_action", MembraneFailed),
+]
+
+
+@pytest.mark.parametrize(("status", "body", "call", "error"), MEMBRANE_ERRORS)
 async def test_membrane_error_bodies_map_onto_the_same_typed_errors_as_the_cli(
     status: int, body: dict[str, Any], call: str, error: type[Exception]
 ) -> None:
