@@ -16,12 +16,12 @@ from mcp import Client, StdioServerParameters
 
 from hotmart_membrane_mcp.sandbox.hotmart import HotmartApi, load_dataset
 from hotmart_membrane_mcp.sandbox.store import StateStore
+from safety_harness import NOW_MS, SEED, Rig
 from sandbox_harness import Sandbox
 from tool_calls import call_ok
 
 pytestmark = pytest.mark.anyio
 
-NOW_MS = 1_780_000_000_000
 DAY_MS = 86_400_000
 SALES = "/payments/api/v1/sales/history"
 
@@ -33,7 +33,7 @@ def api_server(sandbox: Sandbox, exports: Path, **env: str) -> StdioServerParame
         env={
             "HOTMART_MCP_BACKEND": "api",
             "HOTMART_SANDBOX_DIR": str(sandbox.dir),
-            "HOTMART_SANDBOX_SEED": "7",
+            "HOTMART_SANDBOX_SEED": str(SEED),
             "HOTMART_SANDBOX_NOW": str(NOW_MS),
             "HOTMART_MCP_EXPORT_DIR": str(exports),
             "HOTMART_MCP_WRITES": "confirm",
@@ -48,17 +48,8 @@ def read_jsonl(path: str) -> list[dict[str, object]]:
 
 
 def refundable_transaction(sandbox: Sandbox) -> str:
-    for sale in load_dataset(StateStore(sandbox.dir), seed=7, now_ms=NOW_MS).sales:
-        purchase = sale["purchase"]
-        if (
-            purchase["status"] == "APPROVED"
-            and not purchase["is_subscription"]
-            and purchase["price"]["value"] > 0
-            and purchase["payment"]["type"] != "DIRECT_DEBIT"
-            and NOW_MS - purchase.get("approved_date", purchase["order_date"]) < 20 * DAY_MS
-        ):
-            return purchase["transaction"]
-    raise AssertionError("no refundable sale in the simulated account")
+    # Rig reads the account with the same seed and "now" as the server's simulator below.
+    return Rig(Sandbox(dir=sandbox.dir)).refundable_sale()["purchase"]["transaction"]
 
 
 async def test_the_api_backend_walks_every_tool_over_stdio_and_a_confirmed_refund_is_done(
@@ -83,7 +74,7 @@ async def test_the_api_backend_walks_every_tool_over_stdio_and_a_confirmed_refun
             },
         )
         # What Hotmart reports for the same read, before the refund below changes the account.
-        first_page = HotmartApi(StateStore(sandbox.dir), seed=7, now_ms=NOW_MS).handle("GET", SALES).body
+        first_page = HotmartApi(StateStore(sandbox.dir), seed=SEED, now_ms=NOW_MS).handle("GET", SALES).body
         summary = await call_ok(
             client, "sales_summary", {"start_date": NOW_MS - 30 * DAY_MS, "end_date": NOW_MS}
         )
@@ -93,7 +84,7 @@ async def test_the_api_backend_walks_every_tool_over_stdio_and_a_confirmed_refun
         held = await call_ok(client, "proxy_request", refund)
         done = await call_ok(client, "proxy_request", {**refund, "confirm_token": held["confirm_token"]})
 
-    data = load_dataset(StateStore(sandbox.dir), seed=7, now_ms=NOW_MS)
+    data = load_dataset(StateStore(sandbox.dir), seed=SEED, now_ms=NOW_MS)
     saved = pages["saved"]
     rows = read_jsonl(saved["path"])
     assert connection["ready"] is True
