@@ -233,3 +233,15 @@ async def test_a_refund_confirmed_by_elicitation_is_done_once_on_both_backends(t
     for kind in BACKENDS:
         assert outcomes[kind][0]["status"] == "ok"
         assert outcomes[kind][-1] == {"sale_status": "REFUNDED"}
+
+
+async def test_tools_list_is_the_same_on_both_backends_but_logins_description(tmp_path: Path) -> None:
+    listed: dict[str, dict[str, Any]] = {}
+    for kind in BACKENDS:
+        async with Client(Sandbox(dir=tmp_path / kind).server(backend=kind)) as client:
+            listed[kind] = {tool.name: tool.model_dump() for tool in (await client.list_tools()).tools}
+    cli_login, api_login = listed["cli"].pop("login"), listed["api"].pop("login")
+
+    assert listed["cli"] == listed["api"]
+    assert without(cli_login, "description") == without(api_login, "description")
+    assert "token" in api_login["description"] and "browser" in api_login["description"]

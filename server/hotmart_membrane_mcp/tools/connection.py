@@ -34,6 +34,11 @@ LOGIN_DESCRIPTION = (
     "not_logged_in. Without `code` it returns a link: the user opens it, approves, and tells you the code "
     "the page shows; then call login again with that code."
 )
+TOKEN_LOGIN_DESCRIPTION = (
+    "Check Membrane's authentication; call it when a tool answers with error_type not_logged_in. This "
+    "server uses a configured Membrane token (no browser login): it says which variables hold the token "
+    "and whether Membrane accepts it."
+)
 
 AppUrlArg = Annotated[
     str | None,
@@ -145,7 +150,7 @@ def register(server: MCPServer, state: ServerState) -> None:
         login,
         name="login",
         title="Log in to Membrane",
-        description=LOGIN_DESCRIPTION,
+        description=LOGIN_DESCRIPTION if state.backend.supports_browser_login else TOKEN_LOGIN_DESCRIPTION,
         annotations=ToolAnnotations(
             read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=True
         ),
