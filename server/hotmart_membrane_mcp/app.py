@@ -37,11 +37,15 @@ def main(argv: Sequence[str] | None = None) -> None:
 
         raise SystemExit(run_demo())
     configure_logging(settings.log_level)
-    if settings.sandbox and not settings.sandbox_dir:
-        with tempfile.TemporaryDirectory(prefix="hotmart-sandbox-") as state_dir:
-            serve(settings.with_sandbox_dir(state_dir))
-    else:
-        serve(settings)
+    try:
+        if settings.sandbox and not settings.sandbox_dir:
+            with tempfile.TemporaryDirectory(prefix="hotmart-sandbox-") as state_dir:
+                serve(settings.with_sandbox_dir(state_dir))
+        else:
+            serve(settings)
+    except ConfigError as exc:  # the sandbox's HTTP face did not start
+        sys.stderr.write(f"hotmart-membrane-mcp: {exc}\n")
+        raise SystemExit(2) from None
 
 
 def configure_logging(level: str) -> None:

@@ -42,8 +42,9 @@ def simulator_api(settings: Settings) -> Iterator[Settings]:
         PYTHONUNBUFFERED="1",
     )
     process = subprocess.Popen(  # noqa: S603 - a fixed argv, no shell
-        [*SANDBOX_COMMAND, "serve", "--host", "127.0.0.1", "--port", "0"],
-        stdin=subprocess.DEVNULL,
+        [*SANDBOX_COMMAND, "serve", "--host", "127.0.0.1", "--port", "0", "--stop-on-stdin-close"],
+        # The child stops when this pipe closes: on a clean exit below, and also if the server dies.
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         env=child_env,
     )
@@ -54,6 +55,8 @@ def simulator_api(settings: Settings) -> Iterator[Settings]:
         server_env[TENANT_KEY] = SANDBOX_TENANT
         yield replace(settings, api_url=url, child_env=server_env)
     finally:
+        if process.stdin is not None:
+            process.stdin.close()
         process.terminate()
         try:
             process.wait(STOP_TIMEOUT_S)

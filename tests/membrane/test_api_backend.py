@@ -180,6 +180,21 @@ async def test_network_errors_are_retried_then_say_membrane_is_unreachable() -> 
     assert sleeps.waits == [0.25, 0.5]
 
 
+async def test_credentials_in_the_api_url_never_appear_in_an_error() -> None:
+    api = ApiBackend(
+        "http://user:hunter2@membrane.test:8443",
+        StaticToken("t", "MEMBRANE_TOKEN"),
+        timeout_s=5,
+        max_retries=0,
+        transport=httpx2.MockTransport(FakeMembrane(httpx2.ConnectError("refused"))),
+    )
+    with pytest.raises(BackendUnavailable) as raised:
+        await api.list_connections()
+
+    assert "hunter2" not in str(raised.value.payload())
+    assert "http://membrane.test:8443" in raised.value.message
+
+
 async def test_a_network_error_then_success_is_invisible_to_the_caller() -> None:
     fake = FakeMembrane(httpx2.ConnectError("reset"), reply(200, {"items": [CONNECTION]}))
     connections = await backend(fake).list_connections()

@@ -237,3 +237,25 @@ def test_serve_refuses_a_non_loopback_host_unless_allowed(tmp_path: Path) -> Non
     assert finished.returncode == 2
     assert "not a loopback address" in finished.stderr
     assert finished.stdout == ""
+
+
+def test_serve_stops_by_itself_when_its_parents_pipe_closes(tmp_path: Path) -> None:
+    process = subprocess.Popen(
+        [*SANDBOX_COMMAND, "serve", "--stop-on-stdin-close"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env=sandbox_env(tmp_path),
+        text=True,
+    )
+    assert process.stdin is not None and process.stdout is not None
+    url = process.stdout.readline().strip()
+    process.stdin.close()  # what a parent's death does to the pipe
+    try:
+        code = process.wait(20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.stdout.close()
+
+    assert url.startswith("http://127.0.0.1:")
+    assert code == 0

@@ -21,7 +21,7 @@ import re
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import anyio
 import httpx2
@@ -89,6 +89,9 @@ class ApiBackend:
         if timeout_s <= 0 or max_concurrency < 1 or max_retries < 0:
             raise ValueError("timeout_s and max_concurrency must be positive, max_retries >= 0")
         self.base_url = base_url.rstrip("/")
+        parts = urlsplit(self.base_url)
+        # What messages show: a URL with user:password@ must not leak them.
+        self.shown_url = f"{parts.scheme}://{parts.hostname}" + (f":{parts.port}" if parts.port else "")
         self.tokens = tokens
         self.timeout_s = timeout_s
         self.max_concurrency = max_concurrency
@@ -280,7 +283,7 @@ class ApiBackend:
                     await self._backoff(attempt, f"{type(exc).__name__}", operation)
                     attempt += 1
                     continue
-                raise _transport_failure(exc, operation, self.base_url) from None
+                raise _transport_failure(exc, operation, self.shown_url) from None
             logger.debug(
                 "Membrane API %s %s -> %d in %.0f ms",
                 method,

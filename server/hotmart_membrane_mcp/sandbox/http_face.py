@@ -32,6 +32,7 @@ import ipaddress
 import json
 import socket
 import sys
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -333,6 +334,11 @@ def serve_main(argv: list[str], environ: Mapping[str, str]) -> int:
     parser.add_argument(
         "--allow-remote", action="store_true", help="allow a non-loopback --host (the simulator has no TLS)"
     )
+    parser.add_argument(
+        "--stop-on-stdin-close",
+        action="store_true",
+        help="stop when stdin reaches end of file (a parent keeps it open; if the parent dies, so does this)",
+    )
     options = parser.parse_args(argv)
     if not options.allow_remote and not _is_loopback(options.host):
         sys.stderr.write(f"Error: --host {options.host} is not a loopback address (add --allow-remote)\n")
@@ -356,8 +362,18 @@ def serve_main(argv: list[str], environ: Mapping[str, str]) -> int:
     sys.stdout.flush()
     app = build_app(settings, BearerPolicy.from_environ(environ))
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
-    uvicorn.Server(config).run(sockets=[sock])
+    server = uvicorn.Server(config)
+    if options.stop_on_stdin_close:
+        threading.Thread(target=_stop_at_eof, args=(server,), daemon=True).start()
+    server.run(sockets=[sock])
     return 0
+
+
+def _stop_at_eof(server: Any) -> None:
+    """Read stdin to its end, then ask uvicorn to stop (it finishes the requests in flight)."""
+    while sys.stdin.buffer.read(4096):
+        pass
+    server.should_exit = True
 
 
 def _is_loopback(host: str) -> bool:

@@ -110,7 +110,7 @@ def register(server: MCPServer, state: ServerState) -> None:
 
     async def login(ctx: Context, code: CodeArg = None) -> Annotated[CallToolResult, LoginOutput]:
         try:
-            if not state.backend.supports_browser_login:
+            if not _browser_login(state):
                 return ok(await _token_login_status(state))
             if code is None:
                 started = await state.backend.login_start(agent_type(ctx, state.settings.client_name))
@@ -150,11 +150,16 @@ def register(server: MCPServer, state: ServerState) -> None:
         login,
         name="login",
         title="Log in to Membrane",
-        description=LOGIN_DESCRIPTION if state.backend.supports_browser_login else TOKEN_LOGIN_DESCRIPTION,
+        description=LOGIN_DESCRIPTION if _browser_login(state) else TOKEN_LOGIN_DESCRIPTION,
         annotations=ToolAnnotations(
             read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=True
         ),
     )
+
+
+def _browser_login(state: ServerState) -> bool:
+    # A backend that does not say (an older fake, a schema-only server) is taken as the CLI's.
+    return getattr(state.backend, "supports_browser_login", True)
 
 
 async def _token_login_status(state: ServerState) -> LoginOutput:
