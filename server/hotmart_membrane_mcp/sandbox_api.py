@@ -31,11 +31,8 @@ SANDBOX_TENANT = "sandbox-tenant"
 def simulator_api(settings: Settings) -> Iterator[Settings]:
     """Run ``python -m hotmart_membrane_mcp.sandbox serve``; yield settings pointing at it."""
     secret = secrets.token_urlsafe(32)
-    child_env = {
-        key: value
-        for key, value in settings.child_env.items()
-        if key not in TOKEN_VARIABLES and not key.startswith("HOTMART_SANDBOX_API_TOKEN")
-    }
+    private = {*TOKEN_VARIABLES, WORKSPACE_KEY, WORKSPACE_SECRET, TENANT_KEY, "HOTMART_SANDBOX_API_TOKEN"}
+    child_env = {key: value for key, value in settings.child_env.items() if key not in private}
     child_env.update(
         HOTMART_SANDBOX_WORKSPACE_KEY=SANDBOX_WORKSPACE,
         HOTMART_SANDBOX_WORKSPACE_SECRET=secret,
