@@ -134,13 +134,25 @@ async def test_logged_out_over_stdio_is_not_logged_in_naming_the_token_variables
     assert "MEMBRANE_WORKSPACE_KEY" in error["next_step"]
 
 
-async def test_the_simulator_child_is_gone_when_the_server_stops(sandbox: Sandbox, tmp_path: Path) -> None:
-    async with Client(api_server(sandbox, tmp_path), mode="legacy") as client:
-        await call_ok(client, "ensure_connection")
+async def test_the_simulator_child_gets_none_of_the_users_credentials_and_is_gone_when_the_server_stops(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    params = api_server(
+        sandbox, tmp_path, MEMBRANE_TOKEN="users-real-token", MEMBRANE_WORKSPACE_SECRET="theirs"
+    )
+    async with Client(params, mode="legacy") as client:
+        connection = await call_ok(client, "ensure_connection")
         running = serving_pids(sandbox)
+        child_env = environ_of(running)
 
+    assert connection["ready"] is True  # the server used the generated workspace secret
     assert running
+    assert b"users-real-token" not in child_env and b"theirs" not in child_env
     assert not [pid for pid in serving_pids(sandbox) if pid in running]
+
+
+def environ_of(pids: list[int]) -> bytes:
+    return b"".join(Path(f"/proc/{pid}/environ").read_bytes() for pid in pids)
 
 
 def serving_pids(sandbox: Sandbox) -> list[int]:
