@@ -14,11 +14,25 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+import anyio.lowlevel
+import httpx2
 from mcp.server.mcpserver import MCPServer
 
 from hotmart_membrane_mcp.config import SANDBOX_COMMAND, Settings
-from hotmart_membrane_mcp.membrane import make_backend
+from hotmart_membrane_mcp.membrane import ApiBackend, MembraneBackend, make_backend
+from hotmart_membrane_mcp.membrane.tokens import StaticToken
+from hotmart_membrane_mcp.sandbox.bearer import BearerPolicy
+from hotmart_membrane_mcp.sandbox.http_face import build_app
+from hotmart_membrane_mcp.sandbox.settings import SandboxSettings
 from hotmart_membrane_mcp.server import build_server
+
+API_TOKEN = "test-api-token"  # what the in-process HTTP face accepts (a test value, not a secret)
+API_URL = "http://membrane.sandbox.test"
+
+
+async def no_wait(seconds: float) -> None:
+    """The retry and rate-limit sleep in tests: the retry happens, the wait does not."""
+    await anyio.lowlevel.checkpoint()
 
 
 @dataclass
@@ -63,15 +77,43 @@ class Sandbox:
         clock: Callable[[], float] = time.monotonic,
         command: tuple[str, ...] = SANDBOX_COMMAND,
         sleep: Callable[[float], Awaitable[None]] | None = None,
+        backend: str = "cli",
         **settings: Any,
     ) -> MCPServer[Any]:
-        """The MCP server over the simulator (``scenario`` sets HOTMART_SANDBOX_SCENARIO first)."""
+        """The MCP server over the simulator (``scenario`` sets HOTMART_SANDBOX_SCENARIO first).
+
+        ``backend="api"`` uses the api backend over the simulator's HTTP face instead of the CLI.
+        """
         if scenario is not None:
             self.variables["HOTMART_SANDBOX_SCENARIO"] = scenario
-        backend = make_backend(command, env=self.env(), timeout_s=timeout_s, max_concurrency=4)
+        if backend == "api":
+            membrane = self.api_backend(timeout_s=timeout_s)
+        else:
+            membrane = make_backend(command, env=self.env(), timeout_s=timeout_s, max_concurrency=4)
         # Reads' retry and rate-limit waits return at once unless a test passes its own sleep.
         server_settings = self.settings(timeout_s=timeout_s, **settings)
-        return build_server(server_settings, backend, clock=clock, sleep=sleep or _no_wait)
+        return build_server(server_settings, membrane, clock=clock, sleep=sleep or no_wait)
+
+    def api_backend(self, *, timeout_s: float = 20.0, **options: Any) -> ApiBackend:
+        """The api backend over the simulator's HTTP face, mounted in process on this state dir.
+
+        The face reads the HOTMART_SANDBOX_* switches now, as a CLI child would at its spawn.
+        """
+        app = build_app(SandboxSettings.from_environ(self.env()), BearerPolicy(API_TOKEN, None, None))
+        options.setdefault("sleep", no_wait)
+        return ApiBackend(
+            API_URL,
+            StaticToken(API_TOKEN, "MEMBRANE_TOKEN"),
+            timeout_s=timeout_s,
+            transport=httpx2.ASGITransport(app=app),
+            **options,
+        )
+
+    def backend(self, kind: str, *, timeout_s: float = 20.0) -> MembraneBackend:
+        """The CLI backend spawning the simulator, or the api backend over its HTTP face."""
+        if kind == "api":
+            return self.api_backend(timeout_s=timeout_s)
+        return make_backend(SANDBOX_COMMAND, env=self.env(), timeout_s=timeout_s, max_concurrency=4)
 
     async def run(self, *args: str, **switches: str) -> str:
         """Run a simulator command against this state dir; return its stdout (exit != 0 fails the test)."""
@@ -97,7 +139,3 @@ class Sandbox:
             if marker in environ.split(b"\0") and b"hotmart_membrane_mcp.sandbox" in cmdline:
                 pids.append(int(entry.name))
         return pids
-
-
-async def _no_wait(seconds: float) -> None:
-    await anyio.lowlevel.checkpoint()

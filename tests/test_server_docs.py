@@ -79,8 +79,8 @@ def test_the_codex_toml_uses_the_same_command_and_known_variables() -> None:
 
 def test_the_configuration_table_lists_exactly_the_variables_config_reads() -> None:
     table = section("Configuration")
-    listed = set(re.findall(r"^\| `(HOTMART_[A-Z_]+)`", table, re.MULTILINE))
-    listed |= set(re.findall(r"^\| `(HOTMART_[A-Z_]+)` /", table, re.MULTILINE))
+    listed = set(re.findall(r"^\| `((?:HOTMART|MEMBRANE)_[A-Z_]+)`", table, re.MULTILINE))
+    listed |= set(re.findall(r"^\| `(?:HOTMART|MEMBRANE)_[A-Z_]+` [/+] `([A-Z_]+)`", table, re.MULTILINE))
 
     assert listed == set(KNOWN_VARIABLES)
 

@@ -8,13 +8,16 @@ import sys
 import tempfile
 import warnings
 from collections.abc import Sequence
+from contextlib import ExitStack
+from typing import Any
 
 import anyio
 from mcp import MCPDeprecationWarning
 
 from . import __version__
 from .config import USAGE, ConfigError, Settings
-from .membrane import make_backend
+from .membrane import MembraneBackend, make_backend
+from .membrane.tokens import token_source_from_env
 from .server import build_server
 
 logger = logging.getLogger("hotmart_membrane_mcp")
@@ -38,11 +41,15 @@ def main(argv: Sequence[str] | None = None) -> None:
 
         raise SystemExit(run_demo())
     configure_logging(settings.log_level)
-    if settings.sandbox and not settings.sandbox_dir:
-        with tempfile.TemporaryDirectory(prefix="hotmart-sandbox-") as state_dir:
-            serve(settings.with_sandbox_dir(state_dir))
-    else:
-        serve(settings)
+    try:
+        if settings.sandbox and not settings.sandbox_dir:
+            with tempfile.TemporaryDirectory(prefix="hotmart-sandbox-") as state_dir:
+                serve(settings.with_sandbox_dir(state_dir))
+        else:
+            serve(settings)
+    except ConfigError as exc:  # the sandbox's HTTP face did not start
+        sys.stderr.write(f"hotmart-membrane-mcp: {exc}\n")
+        raise SystemExit(2) from None
 
 
 def configure_logging(level: str) -> None:
@@ -50,25 +57,43 @@ def configure_logging(level: str) -> None:
     logging.basicConfig(
         level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
     )
+    # httpx2 logs every request at INFO; the api backend logs its own line per call at DEBUG.
+    logging.getLogger("httpx2").setLevel(max(logging.WARNING, logging.getLevelName(level)))
     # The SDK warns on every deprecated call (SEP-2577); one line in the log is enough.
     warnings.filterwarnings("once", category=MCPDeprecationWarning)
 
 
 def serve(settings: Settings) -> None:
     """Run the MCP server on stdio until the client closes the connection."""
-    backend = make_backend(
-        settings.membrane_command,
-        env=settings.child_env,
-        timeout_s=settings.timeout_s,
-        max_concurrency=settings.max_concurrency,
-    )
-    server = build_server(settings, backend)
+    with ExitStack() as stack:
+        if settings.sandbox and settings.backend == "api":
+            from .sandbox_api import simulator_api
+
+            settings = stack.enter_context(simulator_api(settings))
+        backend = make_backend(settings)
+        server = build_server(settings, backend)
+        logger.info("hotmart-membrane-mcp serving on stdio, %s", describe_backend(settings))
+        warn_if_writes_run_unasked(settings)
+        anyio.run(_serve_until_closed, server, backend)
+
+
+async def _serve_until_closed(server: Any, backend: MembraneBackend) -> None:
+    try:
+        await server.run_stdio_async()
+    finally:
+        close = getattr(backend, "aclose", None)
+        if close is not None:
+            await close()
+
+
+def describe_backend(settings: Settings) -> str:
+    """The start-up line's account of the backend: which one, and its token's source (never the token)."""
     mode = f"sandbox (state in {settings.sandbox_dir})" if settings.sandbox else "membrane"
-    logger.info(
-        "hotmart-membrane-mcp serving on stdio, %s, Membrane command %s", mode, settings.membrane_command[0]
-    )
-    warn_if_writes_run_unasked(settings)
-    anyio.run(server.run_stdio_async)
+    if settings.backend == "api":
+        tokens = token_source_from_env(settings.child_env)
+        source = tokens.description if tokens is not None else "none"
+        return f"{mode}, backend api at {settings.api_url}, token from {source}"
+    return f"{mode}, backend cli, Membrane command {settings.membrane_command[0]}"
 
 
 def warn_if_writes_run_unasked(settings: Settings) -> None:

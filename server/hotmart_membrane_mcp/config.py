@@ -19,10 +19,15 @@ from urllib.parse import urlsplit
 from .errors import InvalidInput
 from .hotmart.export import default_export_dir
 from .hotmart.zones import UTC_NAME, Zone, load_zone, machine_zone
+from .membrane.api import DEFAULT_API_URL
+from .membrane.api import DEFAULT_MAX_CONCURRENCY as DEFAULT_API_MAX_CONCURRENCY
+from .membrane.tokens import TokenConfigError, token_source_from_env
 from .membrane.validate import CLIENT_NAME_PATTERN, ID_PATTERN, check_app_url
 from .safety.gate import WRITES_MODES, WritesMode
 
 Command = Literal["serve", "demo", "help", "version"]
+Backend = Literal["cli", "api"]
+BACKEND_CHOICES = ("auto", "cli", "api")
 
 DEFAULT_APP_URL = "https://hotmart.com/"
 DEFAULT_TIMEOUT_S = 60.0
@@ -53,6 +58,14 @@ KNOWN_VARIABLES = (
     "HOTMART_MCP_TIMEZONE",
     "HOTMART_MCP_CLUB_SUBDOMAIN",
     "HOTMART_SANDBOX_DIR",
+    "HOTMART_MCP_BACKEND",
+    "HOTMART_MCP_API_MAX_CONCURRENCY",
+    "MEMBRANE_API_URL",
+    "MEMBRANE_TOKEN",
+    "MEMBRANE_ACCESS_TOKEN",
+    "MEMBRANE_WORKSPACE_KEY",
+    "MEMBRANE_WORKSPACE_SECRET",
+    "MEMBRANE_TENANT_KEY",
 )
 
 USAGE = """\
@@ -104,7 +117,12 @@ class Settings:
     # Issue #10: the members-area subdomain club reads use when none is given (the API cannot list it).
     club_subdomain: str | None = None
     # The environment the Membrane CLI child gets (a snapshot of ours, plus the sandbox dir).
+    # The api backend reads its token variables from it too (tokens.token_source_from_env).
     child_env: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+    # Issue #11: which Membrane backend, where its REST API is, how many requests at once.
+    backend: Backend = "cli"
+    api_url: str = DEFAULT_API_URL
+    api_max_concurrency: int = DEFAULT_API_MAX_CONCURRENCY
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str], argv: Sequence[str] = ()) -> Settings:
@@ -149,11 +167,62 @@ class Settings:
             timezone=_parse_timezone(environ),
             club_subdomain=_parse_club_subdomain(environ),
             child_env=child_env,
+            backend=_parse_backend(environ, sandbox=sandbox),
+            api_url=_parse_api_url(environ),
+            api_max_concurrency=_parse_api_concurrency(environ),
         )
 
     def with_sandbox_dir(self, path: str) -> Settings:
         """The same settings with the simulator's state directory set for the CLI child."""
         return replace(self, sandbox_dir=path, child_env={**self.child_env, "HOTMART_SANDBOX_DIR": path})
+
+
+def _parse_backend(environ: Mapping[str, str], *, sandbox: bool) -> Backend:
+    """``HOTMART_MCP_BACKEND``: auto (default) is api when a token variable is set, else cli.
+
+    In sandbox mode auto stays cli: the api backend there talks to the simulator with credentials
+    the server generates, never with the user's real token.
+    """
+    raw = environ.get("HOTMART_MCP_BACKEND", "").strip().lower() or "auto"
+    if raw not in BACKEND_CHOICES:
+        raise ConfigError("HOTMART_MCP_BACKEND", f"must be one of {', '.join(BACKEND_CHOICES)}, got {raw!r}")
+    try:
+        source = token_source_from_env(environ)
+    except TokenConfigError as exc:
+        raise ConfigError(exc.variable, str(exc).split(": ", 1)[1]) from None
+    if raw == "cli" or (raw == "auto" and (sandbox or source is None)):
+        return "cli"
+    if source is None and not sandbox:
+        raise ConfigError(
+            "HOTMART_MCP_BACKEND",
+            "is api but no token is set: set MEMBRANE_TOKEN, or MEMBRANE_WORKSPACE_KEY and "
+            "MEMBRANE_WORKSPACE_SECRET",
+        )
+    return "api"
+
+
+def _parse_api_url(environ: Mapping[str, str]) -> str:
+    # MEMBRANE_API_URL is the raw-API skills' name; MEMBRANE_API_URI the SDK's (membrane-cli.md §2.2).
+    for name in ("MEMBRANE_API_URL", "MEMBRANE_API_URI"):
+        raw = environ.get(name, "").strip()
+        if raw:
+            if not re.match(r"^https?://[^\s/?#]+[^\s]*$", raw):
+                raise ConfigError(
+                    name, f"must be an http(s) URL such as https://api.getmembrane.com, got {raw!r}"
+                )
+            return raw.rstrip("/")
+    return DEFAULT_API_URL
+
+
+def _parse_api_concurrency(environ: Mapping[str, str]) -> int:
+    raw = environ.get("HOTMART_MCP_API_MAX_CONCURRENCY", "").strip()
+    if not raw:
+        return DEFAULT_API_MAX_CONCURRENCY
+    if not raw.isdigit() or not 1 <= int(raw) <= 256:
+        raise ConfigError(
+            "HOTMART_MCP_API_MAX_CONCURRENCY", f"must be a whole number from 1 to 256, got {raw!r}"
+        )
+    return int(raw)
 
 
 def _parse_argv(argv: Sequence[str]) -> tuple[Command, bool]:

@@ -6,7 +6,8 @@ into an ``is_error`` tool result whose text is the JSON of :meth:`HotmartMcpErro
 Nothing above ``membrane/`` sees subprocess errors, exit codes or raw bytes.
 
     HotmartMcpError                      error_type
-    ├── MembraneCliMissing               membrane_cli_missing
+    ├── BackendUnavailable               membrane_unavailable
+    │   └── MembraneCliMissing           membrane_cli_missing
     ├── NotLoggedIn                      not_logged_in
     ├── ConnectionNotReady               connection_not_ready
     ├── ActionNotFound                   action_not_found
@@ -14,7 +15,8 @@ Nothing above ``membrane/`` sees subprocess errors, exit codes or raw bytes.
     ├── UpstreamError                    upstream_error
     ├── RateLimited                      rate_limited
     ├── OperationTimeout                 timeout
-    ├── CliFailed                        cli_failed
+    ├── MembraneFailed                   membrane_failed
+    │   └── CliFailed                    cli_failed
     └── WritesDisabled                   writes_disabled
 """
 
@@ -54,7 +56,17 @@ class HotmartMcpError(Exception):
         }
 
 
-class MembraneCliMissing(HotmartMcpError):
+class BackendUnavailable(HotmartMcpError):
+    """Membrane cannot be reached at all (its API does not answer; the CLI subclass: no executable)."""
+
+    error_type = "membrane_unavailable"
+    default_next_step = (
+        "Membrane's API did not answer. Retry in a minute; if it keeps failing, ask the user to check "
+        "MEMBRANE_API_URL and the network, then restart the MCP server."
+    )
+
+
+class MembraneCliMissing(BackendUnavailable):
     """The Membrane CLI executable could not be started."""
 
     error_type = "membrane_cli_missing"
@@ -113,7 +125,14 @@ class OperationTimeout(HotmartMcpError):
     default_next_step = "Retry with a narrower query (shorter date range, fewer pages) or try again later."
 
 
-class CliFailed(HotmartMcpError):
+class MembraneFailed(HotmartMcpError):
+    """Membrane failed in a way not covered by a more specific class (e.g. its API answered 500)."""
+
+    error_type = "membrane_failed"
+    default_next_step = "Retry once; if it fails again, show the message to the user."
+
+
+class CliFailed(MembraneFailed):
     """The Membrane CLI failed in a way not covered by a more specific class."""
 
     error_type = "cli_failed"
@@ -131,6 +150,7 @@ class WritesDisabled(HotmartMcpError):
 
 
 ALL_ERROR_CLASSES: tuple[type[HotmartMcpError], ...] = (
+    BackendUnavailable,
     MembraneCliMissing,
     NotLoggedIn,
     ConnectionNotReady,
@@ -139,6 +159,7 @@ ALL_ERROR_CLASSES: tuple[type[HotmartMcpError], ...] = (
     UpstreamError,
     RateLimited,
     OperationTimeout,
+    MembraneFailed,
     CliFailed,
     WritesDisabled,
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from hotmart_membrane_mcp.membrane.models import Action
 from hotmart_membrane_mcp.safety.classify import classify_action, classify_proxy
 from hotmart_membrane_mcp.safety.summary import MAX_SUMMARY_CHARS, describe_write
@@ -87,3 +89,15 @@ def test_a_summary_of_many_long_lines_still_fits_and_ends_with_the_verdict() -> 
     )
     assert len(text) <= MAX_SUMMARY_CHARS
     assert text.endswith("\nIrreversible: no, but it changes data in Hotmart.")
+
+
+def test_a_shortened_body_says_it_is_shortened_and_how_much_is_sent() -> None:
+    body = {"code": "C1", "discount": 0.1, "offer_ids": [f"offer{index:04d}" for index in range(60)]}
+    info = classify_proxy("POST", "/products/api/v1/product/1/coupon", body)
+    text = describe_write(
+        info, tool="proxy_request", method="POST", path="/products/api/v1/product/1/coupon", body=body
+    )
+
+    [line] = [line for line in text.splitlines() if line.startswith("Body: ")]
+    sent = len(json.dumps(body, separators=(",", ":")))
+    assert line.endswith(f"(shortened here; {sent} characters are sent)")

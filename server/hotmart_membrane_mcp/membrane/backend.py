@@ -1,8 +1,10 @@
 """The Membrane boundary: one Protocol, one method per operation the tools need.
 
 Tools depend on this Protocol only. ``CliBackend`` (membrane/cli.py) implements it over the
-``membrane`` executable; a REST backend can implement it later without any tool changing.
-Every method raises only classes from ``hotmart_membrane_mcp.errors``.
+``membrane`` executable, ``ApiBackend`` (membrane/api.py) over Membrane's REST API. Every
+method raises only classes from ``hotmart_membrane_mcp.errors``. Browser login is a capability
+only the CLI has (``supports_browser_login``); the api backend authenticates with configured
+tokens, and its ``login_status`` says which ones.
 """
 
 from __future__ import annotations
@@ -13,6 +15,10 @@ from .models import Action, ActionRun, Connection, LoginStart, LoginStatus, Prox
 
 
 class MembraneBackend(Protocol):
+    # True when login_start/login_complete run a browser login (the CLI); False when the
+    # backend authenticates with configured tokens and only login_status means something.
+    supports_browser_login: bool
+
     async def login_start(self, client_name: str) -> LoginStart:
         """Begin a headless tenant login; returns the URL the user must open."""
         ...

@@ -65,6 +65,8 @@ class CliBackend:
         timeout_s: the limit for one CLI call; long-polls get their wait added on top.
     """
 
+    supports_browser_login = True
+
     def __init__(self, runner: CliRunner, *, timeout_s: float) -> None:
         if timeout_s <= 0:
             raise ValueError("timeout_s must be positive")

@@ -84,7 +84,11 @@ def _escape(match: re.Match[str]) -> str:
 
 
 def _compact(value: Any) -> str:
-    return _clip(json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str), MAX_PAYLOAD_CHARS)
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    if len(text) <= MAX_PAYLOAD_CHARS:
+        return text
+    # The human must know they are not seeing all of what is sent.
+    return f"{_clip(text, MAX_PAYLOAD_CHARS)} (shortened here; {len(text)} characters are sent)"
 
 
 def _clip(text: str, limit: int) -> str:

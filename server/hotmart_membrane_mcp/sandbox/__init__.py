@@ -7,6 +7,12 @@ list|get|run``, ``act`` and ``request`` (membrane-cli.md §2). ``sandbox approve
 invocation is a fresh process; state lives in JSON files (``store.py``) and is safe to share
 between concurrent invocations.
 
+HTTP face: ``python -m hotmart_membrane_mcp.sandbox serve [--host 127.0.0.1] [--port 0]`` serves
+the same simulation as Membrane's REST API (``http_face.py``: endpoints, status codes, every
+scenario; ``bearer.py``: which tokens it accepts). It prints its URL on one stdout line; the
+server's ``--sandbox`` with ``HOTMART_MCP_BACKEND=api`` starts it that way. Both faces share the
+state directory, so the CLI face can play the human for the HTTP face.
+
 Output contract (the MCP server is written against exactly this)
 -----------------------------------------------------------------
 The real CLI's output is undocumented (membrane-cli.md §2.12, §2.11), so each plausible variant

@@ -46,6 +46,11 @@ def main(
     arguments = list(sys.argv[1:] if argv is None else argv)
     out: TextIO = sys.stdout if stdout is None else stdout
     err: TextIO = sys.stderr if stderr is None else stderr
+    if arguments[:1] == ["serve"]:
+        # The HTTP face (Membrane's REST API); imported late so CLI invocations stay fast.
+        from .http_face import serve_main
+
+        return serve_main(arguments[1:], os.environ if environ is None else environ)
     if _asks_for_help(arguments):
         out.write(help_text())
         return EXIT_OK
@@ -99,6 +104,7 @@ def help_text() -> str:
         "",
         "Commands:",
         *(f"  {spec.usage}" for spec in SPECS),
+        "  serve [--host 127.0.0.1] [--port 0]   serve Membrane's REST API over HTTP (prints its URL)",
         "",
         "Add --json for machine-readable output. Environment switches: see the package docstring",
         "(python -c 'import hotmart_membrane_mcp.sandbox as s; help(s)').",

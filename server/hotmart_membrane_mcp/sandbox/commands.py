@@ -19,10 +19,12 @@ from .actions import (
 from .cli import CommandSpec, Flag
 from .errors import UsageError, bad_request
 from .invocation import Invocation
-from .membrane import HOTMART
+from .membrane import HOTMART, Connections
 from .output import ProxiedResponse, Result
 from .proxy import HotmartProxy
 from .raw_requests import act_api, proxied_request
+from .settings import SandboxSettings
+from .store import StateStore
 
 Handler = Callable[[Invocation], "Result | ProxiedResponse"]
 
@@ -136,8 +138,15 @@ def _action_get(inv: Invocation) -> Result:
 
 
 def _run(inv: Invocation, selector: str, raw_input: Any) -> Result:
+    return run_on_connection(inv.store, inv.settings, _connection_id(inv), selector, raw_input)
+
+
+def run_on_connection(
+    store: StateStore, settings: SandboxSettings, connection: str | None, selector: str, raw_input: Any
+) -> Result:
+    """Run the action ``selector`` on a READY connection (shared by the CLI and HTTP faces)."""
     action = find_action(selector)
-    proxy = HotmartProxy(inv.store, inv.settings, inv.connections.require_ready(_connection_id(inv)))
+    proxy = HotmartProxy(store, settings, Connections(store, settings).require_ready(connection))
 
     def call(method: str, path: str, query: Any = None, body: Any = None) -> Any:
         response = proxy.send(method, path, query, {"Content-Type": "application/json"}, body)

@@ -32,6 +32,11 @@ LOGIN_DESCRIPTION = (
     "Log Membrane in (on not_logged_in). Without code: a link for the user to approve; then call with "
     "the code shown."
 )
+TOKEN_LOGIN_DESCRIPTION = (
+    "Check Membrane's authentication; call it when a tool answers with error_type not_logged_in. This "
+    "server uses a configured Membrane token (no browser login): it says which variables hold the token "
+    "and whether Membrane accepts it."
+)
 
 AppUrlArg = Annotated[str | None, Field(description="Omit for Hotmart.", max_length=2000)]
 ConnectionIdArg = Annotated[str | None, Field(description="Check this connection instead.", max_length=128)]
@@ -70,6 +75,8 @@ def register(server: MCPServer, state: ServerState) -> None:
 
     async def login(ctx: Context, code: CodeArg = None) -> Annotated[CallToolResult, LoginOutput]:
         try:
+            if not _browser_login(state):
+                return ok(await _token_login_status(state))
             if code is None:
                 started = await state.backend.login_start(agent_type(ctx, state.settings.client_name))
                 return ok(
@@ -111,11 +118,28 @@ def register(server: MCPServer, state: ServerState) -> None:
         login,
         name="login",
         title="Log in to Membrane",
-        description=LOGIN_DESCRIPTION,
+        description=LOGIN_DESCRIPTION if _browser_login(state) else TOKEN_LOGIN_DESCRIPTION,
         annotations=ToolAnnotations(
             read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=True
         ),
     )
+
+
+def _browser_login(state: ServerState) -> bool:
+    # A backend that does not say (an older fake, a schema-only server) is taken as the CLI's.
+    return getattr(state.backend, "supports_browser_login", True)
+
+
+async def _token_login_status(state: ServerState) -> LoginOutput:
+    """The api backend has no browser login: say how it authenticates and whether Membrane accepts it."""
+    status = await state.backend.login_status()
+    step = (
+        "Already authenticated: call ensure_connection to get the Hotmart connection."
+        if status.logged_in
+        else "Show the message to the user: they set the named variable(s) in the MCP server's "
+        "configuration and restart it; there is no link to open."
+    )
+    return LoginOutput(logged_in=status.logged_in, login_url=None, message=status.message, next_step=step)
 
 
 async def _find(
