@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
+import anyio
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 from mcp.server.mcpserver.resources import TextResource
@@ -71,7 +72,11 @@ class HotmartMcpServer(MCPServer[Any]):
 
 
 def build_server(
-    settings: Settings, backend: MembraneBackend, *, clock: Callable[[], float] = time.monotonic
+    settings: Settings,
+    backend: MembraneBackend,
+    *,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
 ) -> MCPServer[Any]:
     """The MCP server with every tool, using ``backend`` for all Membrane operations.
 
@@ -79,6 +84,8 @@ def build_server(
         settings: the server's configuration.
         backend: the Membrane boundary (the CLI backend in production and tests).
         clock: monotonic seconds; tests inject a fake one to expire caches without sleeping.
+        sleep: how the tools wait (a rate limit's Retry-After); tests inject one that records the
+            wait and returns at once.
     """
     server = HotmartMcpServer(
         "hotmart-membrane-mcp",
@@ -87,7 +94,7 @@ def build_server(
         version=__version__,
         max_result_chars=settings.max_result_chars,
     )
-    register_all(server, ServerState(settings=settings, backend=backend, clock=clock))
+    register_all(server, ServerState(settings=settings, backend=backend, clock=clock, sleep=sleep))
     add_guide(server)
     return server
 

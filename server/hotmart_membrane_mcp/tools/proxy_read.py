@@ -110,6 +110,7 @@ async def read(
         sent,
         max_pages=options.max_pages if options.all_pages else 1,
         on_page=progress_to(ctx),
+        sleep=state.sleep,
         max_rate_limit_wait_s=MAX_RATE_LIMIT_WAIT_S if options.all_pages else 0,
         resume=point,
         stop_after_chars=None if options.save_to else state.settings.max_result_chars,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+
+import anyio
 
 from ..config import Settings
 from ..membrane.backend import MembraneBackend
@@ -22,6 +24,8 @@ class ServerState:
     settings: Settings
     backend: MembraneBackend
     clock: Callable[[], float] = time.monotonic
+    # How the tools wait (rate-limit Retry-After); tests inject one that records instead of waiting.
+    sleep: Callable[[float], Awaitable[None]] = anyio.sleep
     # The last connection ensure_connection saw READY; the other tools use it by default.
     default_connection_id: str | None = None
     # After the user accepted a sign-in link, how long to wait for Membrane to see the result.

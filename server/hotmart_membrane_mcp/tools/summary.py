@@ -137,6 +137,7 @@ def register(server: MCPServer, state: ServerState) -> None:
                 product_id=product_id,
                 on_page=progress_to(ctx),
                 max_pages=max_pages,
+                sleep=state.sleep,
             )
             data = {**summary.to_dict(), "date_conversions": conversions, "truncated": False}
             data = shorten_summary(data, state.settings.max_result_chars)
