@@ -75,7 +75,9 @@ class Rig:
         self.runner = CountingRunner(InProcessRunner(self.sandbox.env(), max_concurrency=4))
         backend = CliBackend(self.runner, timeout_s=20.0)
         settings = self.sandbox.settings(timeout_s=20.0, writes=self.writes)
-        self.server: MCPServer[Any] = build_server(settings, backend, clock=self.clock, sleep=self.sandbox.sleep)
+        self.server: MCPServer[Any] = build_server(
+            settings, backend, clock=self.clock, sleep=self.sandbox.sleep
+        )
 
     @property
     def store(self) -> StateStore:

@@ -109,6 +109,9 @@ class Sandbox:
 
     def live_processes(self) -> list[int]:
         """Pids of simulator processes still running against this state dir (Linux /proc)."""
+        if not Path("/proc/self/environ").exists():
+            # An empty list would read as "every child is gone": refuse instead (mark the test needs_proc).
+            raise RuntimeError("live_processes needs Linux /proc")
         marker = f"HOTMART_SANDBOX_DIR={self.dir}".encode()
         pids = []
         for entry in Path("/proc").iterdir():

@@ -185,7 +185,8 @@ async def test_sales_summary_is_announced_as_read_only(sandbox: Sandbox) -> None
 
     hints = tools["sales_summary"].annotations
     assert hints is not None and hints.read_only_hint is True and hints.destructive_hint is False
-    assert tools["sales_summary"].output_schema["properties"]["complete"]["type"] == "boolean"
+    output_schema = tools["sales_summary"].output_schema
+    assert output_schema is not None and output_schema["properties"]["complete"]["type"] == "boolean"
 
 
 async def test_the_catalogue_and_one_resource_per_area_are_listed_and_read(
@@ -240,7 +241,7 @@ async def test_the_server_instructions_are_the_guides_one_text(sandbox: Sandbox,
     async with Client(sandbox.server(), mode=era) as client:
         instructions = client.instructions
 
-    assert instructions == guide.SERVER_INSTRUCTIONS
+    assert instructions is not None and instructions == guide.SERVER_INSTRUCTIONS
     for name in (
         "ensure_connection",
         "search_actions",
