@@ -1,7 +1,8 @@
 """What the write-safety tests share: a server whose spawns are counted, the simulator's state, answers.
 
-``CountingRunner`` wraps the real ``SubprocessRunner`` at the process boundary (the only fake
-these tests use): every argv the server spawns is recorded, so "nothing was spawned" and "no
+``CountingRunner`` wraps the runner at the process boundary (the simulator run in this process,
+see in_process_runner.py; the only fake these tests use): every CLI call the server makes is
+recorded, so "nothing was spawned" and "no
 write reached Membrane" are observed, not assumed. The simulator's state is read back from its
 state directory with its own ``load_dataset``.
 """
@@ -16,12 +17,12 @@ from mcp.client.session import ElicitationFnT
 from mcp.server.mcpserver import MCPServer
 from mcp.types import ElicitResult
 
-from hotmart_membrane_mcp.config import SANDBOX_COMMAND
-from hotmart_membrane_mcp.membrane import CliBackend, CliResult, SubprocessRunner
+from hotmart_membrane_mcp.membrane import CliBackend, CliResult, CliRunner
 from hotmart_membrane_mcp.safety.gate import WritesMode
 from hotmart_membrane_mcp.sandbox.hotmart import Dataset, load_dataset
 from hotmart_membrane_mcp.sandbox.store import StateStore
 from hotmart_membrane_mcp.server import build_server
+from in_process_runner import InProcessRunner
 from sandbox_harness import Sandbox
 
 DAY_MS = 86_400_000
@@ -32,9 +33,9 @@ WRITE_METHODS = ("--method=POST", "--method=PUT", "--method=PATCH", "--method=DE
 
 
 class CountingRunner:
-    """The real runner, recording the argv of every CLI process the server starts."""
+    """The runner, recording the argv of every CLI call the server makes."""
 
-    def __init__(self, inner: SubprocessRunner) -> None:
+    def __init__(self, inner: CliRunner) -> None:
         self.inner = inner
         self.calls: list[tuple[str, ...]] = []
 
@@ -71,12 +72,12 @@ class Rig:
 
     def __post_init__(self) -> None:
         self.sandbox.variables.update({"HOTMART_SANDBOX_SEED": str(SEED), "HOTMART_SANDBOX_NOW": str(NOW_MS)})
-        self.runner = CountingRunner(
-            SubprocessRunner(SANDBOX_COMMAND, env=self.sandbox.env(), max_concurrency=4)
-        )
+        self.runner = CountingRunner(InProcessRunner(self.sandbox.env(), max_concurrency=4))
         backend = CliBackend(self.runner, timeout_s=20.0)
         settings = self.sandbox.settings(timeout_s=20.0, writes=self.writes)
-        self.server: MCPServer[Any] = build_server(settings, backend, clock=self.clock)
+        self.server: MCPServer[Any] = build_server(
+            settings, backend, clock=self.clock, sleep=self.sandbox.sleep
+        )
 
     @property
     def store(self) -> StateStore:

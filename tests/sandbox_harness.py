@@ -2,29 +2,44 @@
 
 Test modules import ``Sandbox`` from here; importing from a conftest module breaks as soon as a
 second conftest.py exists (both are imported under the name ``conftest``).
+
+By default the server's CLI calls run the simulator in this process (``InProcessRunner``) and
+its waits are recorded instead of slept (``Sandbox.naps``), so no test waits for real; tests
+about the process boundary pass ``process=True`` and spawn the simulator executable.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import anyio
 import anyio.lowlevel
+import anyio.to_thread
 import httpx2
 from mcp.server.mcpserver import MCPServer
 
 from hotmart_membrane_mcp.config import SANDBOX_COMMAND, Settings
-from hotmart_membrane_mcp.membrane import ApiBackend, MembraneBackend, make_backend
+from hotmart_membrane_mcp.membrane import (
+    ApiBackend,
+    CliBackend,
+    CliRunner,
+    MembraneBackend,
+    SubprocessRunner,
+    make_backend,
+)
 from hotmart_membrane_mcp.membrane.tokens import StaticToken
+from hotmart_membrane_mcp.sandbox.app import main as simulator_main
 from hotmart_membrane_mcp.sandbox.bearer import BearerPolicy
 from hotmart_membrane_mcp.sandbox.http_face import build_app
 from hotmart_membrane_mcp.sandbox.settings import SandboxSettings
 from hotmart_membrane_mcp.server import build_server
+from in_process_runner import InProcessRunner
 
 API_TOKEN = "test-api-token"  # what the in-process HTTP face accepts (a test value, not a secret)
 API_URL = "http://membrane.sandbox.test"
@@ -39,8 +54,10 @@ async def no_wait(seconds: float) -> None:
 class Sandbox:
     """One test's simulator: a private state dir plus the HOTMART_SANDBOX_* switches to use.
 
-    ``server()`` builds the MCP server with the CLI backend whose command is the simulator, so
-    each tool call spawns ``python -m hotmart_membrane_mcp.sandbox`` against this state dir.
+    ``server()`` builds the MCP server with the CLI backend over the simulator: in this process
+    by default, or spawning ``python -m hotmart_membrane_mcp.sandbox`` per call with
+    ``process=True`` (or any other ``command``), always against this state dir. The server's
+    waits (a rate limit's Retry-After) are appended to ``naps`` and return at once.
     Set switches (``sandbox.variables["HOTMART_SANDBOX_SCENARIO"] = "connect"`` or
     ``server(scenario="connect")``) before building the server; ``run(...)`` plays the human or
     inspects state with the simulator's own commands (``sandbox approve <id>``, ``sandbox
@@ -49,6 +66,12 @@ class Sandbox:
 
     dir: Path
     variables: dict[str, str] = field(default_factory=dict)
+    naps: list[float] = field(default_factory=list)
+    runner: CliRunner | None = None
+
+    async def sleep(self, seconds: float) -> None:
+        """The server's sleep in these tests: recorded, not waited."""
+        self.naps.append(seconds)
 
     def env(self, **switches: str) -> dict[str, str]:
         """The environment of a simulator process: ours without stray sandbox switches, plus this test's."""
@@ -75,24 +98,31 @@ class Sandbox:
         scenario: str | None = None,
         timeout_s: float = 20.0,
         clock: Callable[[], float] = time.monotonic,
-        command: tuple[str, ...] = SANDBOX_COMMAND,
+        command: Sequence[str] = SANDBOX_COMMAND,
+        process: bool = False,
         sleep: Callable[[float], Awaitable[None]] | None = None,
         backend: str = "cli",
         **settings: Any,
     ) -> MCPServer[Any]:
         """The MCP server over the simulator (``scenario`` sets HOTMART_SANDBOX_SCENARIO first).
 
+        ``process=True`` (implied by a ``command`` other than the simulator's) spawns every CLI
+        call; otherwise the simulator runs in this process. ``self.runner`` is the runner used.
         ``backend="api"`` uses the api backend over the simulator's HTTP face instead of the CLI.
+        The server's waits go to ``sleep`` when given, else they are recorded in ``naps``.
         """
         if scenario is not None:
             self.variables["HOTMART_SANDBOX_SCENARIO"] = scenario
         if backend == "api":
-            membrane = self.api_backend(timeout_s=timeout_s)
+            membrane: MembraneBackend = self.api_backend(timeout_s=timeout_s)
         else:
-            membrane = make_backend(command, env=self.env(), timeout_s=timeout_s, max_concurrency=4)
-        # Reads' retry and rate-limit waits return at once unless a test passes its own sleep.
+            if process or tuple(command) != SANDBOX_COMMAND:
+                self.runner = SubprocessRunner(command, env=self.env(), max_concurrency=4)
+            else:
+                self.runner = InProcessRunner(self.env(), max_concurrency=4)
+            membrane = CliBackend(self.runner, timeout_s=timeout_s)
         server_settings = self.settings(timeout_s=timeout_s, **settings)
-        return build_server(server_settings, membrane, clock=clock, sleep=sleep or no_wait)
+        return build_server(server_settings, membrane, clock=clock, sleep=sleep or self.sleep)
 
     def api_backend(self, *, timeout_s: float = 20.0, **options: Any) -> ApiBackend:
         """The api backend over the simulator's HTTP face, mounted in process on this state dir.
@@ -116,16 +146,20 @@ class Sandbox:
         return make_backend(SANDBOX_COMMAND, env=self.env(), timeout_s=timeout_s, max_concurrency=4)
 
     async def run(self, *args: str, **switches: str) -> str:
-        """Run a simulator command against this state dir; return its stdout (exit != 0 fails the test)."""
-        result = await anyio.run_process(
-            [*SANDBOX_COMMAND, *args], env=self.env(**switches), check=False, stdin=None
+        """Run a simulator command against this state dir, in this process, as the user would
+        from a shell; return its stdout (exit != 0 fails the test)."""
+        stdout, stderr = io.StringIO(), io.StringIO()
+        code = await anyio.to_thread.run_sync(
+            lambda: simulator_main(list(args), self.env(**switches), stdout, stderr)
         )
-        stdout = result.stdout.decode()
-        assert result.returncode == 0, f"sandbox {args} failed: {result.stderr.decode()}{stdout}"
-        return stdout
+        assert code == 0, f"sandbox {args} failed: {stderr.getvalue()}{stdout.getvalue()}"
+        return stdout.getvalue()
 
     def live_processes(self) -> list[int]:
         """Pids of simulator processes still running against this state dir (Linux /proc)."""
+        if not Path("/proc/self/environ").exists():
+            # An empty list would read as "every child is gone": refuse instead (mark the test needs_proc).
+            raise RuntimeError("live_processes needs Linux /proc")
         marker = f"HOTMART_SANDBOX_DIR={self.dir}".encode()
         pids = []
         for entry in Path("/proc").iterdir():

@@ -323,6 +323,7 @@ async def test_rate_limits_during_all_pages_are_waited_out_and_reported(fixed: S
     assert result["complete"] is True and len(result["body"]["items"]) == truth["count"]
     assert len(result["rate_limit_waits"]) >= 2
     assert all(wait["waited_s"] > 0 for wait in result["rate_limit_waits"])
+    assert [wait["waited_s"] for wait in result["rate_limit_waits"]] == fixed.naps
 
 
 async def test_fields_go_to_hotmart_as_select_and_all_pages_asks_for_the_largest_pages(

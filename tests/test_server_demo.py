@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -13,7 +14,7 @@ from hotmart_membrane_mcp.demo import DemoFailed, Stepper
 from sandbox_harness import Sandbox
 
 
-def test_the_demo_walks_login_connection_search_run_and_proxy_and_exits_0() -> None:
+def test_the_demo_walks_login_connection_search_run_proxy_refund_summary_and_export_and_exits_0() -> None:
     env = {key: value for key, value in os.environ.items() if not key.startswith("HOTMART_")}
     result = subprocess.run(
         [sys.executable, "-m", "hotmart_membrane_mcp", "demo"],
@@ -34,6 +35,15 @@ def test_the_demo_walks_login_connection_search_run_and_proxy_and_exits_0() -> N
     assert '"READY"' in transcript
     assert "[7] > run_action" in transcript
     assert '[8] > proxy_request {"path": "/payments/api/v1/sales/history"' in transcript
+    assert '[9] > proxy_request {"path": "/payments/api/v1/sales/HP' in transcript
+    assert 'status: "confirmation_required"' in transcript and "Irreversible" in transcript
+    assert '"method": "PUT", "confirm_token": "ct_' in transcript
+    assert '(the user asks: "how much did I sell last month?"' in transcript
+    assert "[11] > sales_summary" in transcript and "by_currency: {" in transcript
+    assert '"save_to": "sales-last-month.csv"' in transcript
+    assert re.search(
+        r"\(the file is there: .+sales-last-month\.csv, [1-9]\d* rows, [1-9]\d* columns\)", transcript
+    )
     assert transcript.rstrip().endswith("Demo finished: every step answered as expected.")
 
 

@@ -36,7 +36,9 @@ def test_quick_start_has_exactly_two_commands_install_and_demo_then_tests() -> N
 
     assert len(commands) == 2
     assert all("\n" not in command for command in commands)
-    assert commands[0].startswith("pip install .") and commands[0].endswith("hotmart-membrane-mcp demo")
+    # A virtual environment first: Debian's system Python refuses `pip install` outside one.
+    assert commands[0].startswith("python3 -m venv .venv && . .venv/bin/activate && pip install .")
+    assert commands[0].endswith("hotmart-membrane-mcp demo")
     assert commands[1].startswith("pip install -e") and commands[1].endswith("pytest")
 
 

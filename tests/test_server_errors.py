@@ -30,20 +30,22 @@ async def test_a_membrane_command_that_does_not_exist_is_membrane_cli_missing_wi
     assert "npm install -g @membranehq/cli" in error["next_step"]
 
 
+@pytest.mark.needs_proc
 async def test_a_slow_cli_call_times_out_and_its_child_process_is_gone(sandbox: Sandbox, era: str) -> None:
     sandbox.variables["HOTMART_SANDBOX_DELAY_S"] = "30"
-    async with Client(sandbox.server(scenario="slow", timeout_s=0.5), mode=era) as client:
+    async with Client(sandbox.server(scenario="slow", timeout_s=0.5, process=True), mode=era) as client:
         error = await call_error(client, "ensure_connection")
 
     assert error["error_type"] == "timeout"
     assert sandbox.live_processes() == []
 
 
+@pytest.mark.needs_proc
 async def test_cancelling_a_slow_call_kills_its_child_and_the_session_stays_usable(
     sandbox: Sandbox, era: str
 ) -> None:
     sandbox.variables["HOTMART_SANDBOX_DELAY_S"] = "30"
-    async with Client(sandbox.server(scenario="slow"), mode=era) as client:
+    async with Client(sandbox.server(scenario="slow", process=True), mode=era) as client:
         async with anyio.create_task_group() as group:
             group.start_soon(client.call_tool, "search_actions", {"intent": "list sales"})
             await wait_until(lambda: bool(sandbox.live_processes()))

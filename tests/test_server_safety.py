@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from mcp import Client
-from mcp.types import CallToolResult, ElicitResult, InputRequiredResult
+from mcp.types import CallToolResult, ElicitRequestFormParams, ElicitResult, InputRequiredResult
 
 from hotmart_membrane_mcp.safety.gate import CONFIRM_INPUT_KEY
 from safety_harness import WRITE_CASES, Answers, Rig, accept, money, refund_path, write_case
@@ -251,6 +251,7 @@ async def test_on_the_modern_era_the_question_round_sends_nothing_and_the_answer
         assert isinstance(question, InputRequiredResult)
         assert question.input_requests is not None
         form = question.input_requests[CONFIRM_INPUT_KEY].params
+        assert isinstance(form, ElicitRequestFormParams)
         assert f"Amount: {money(sale['purchase']['price'])}" in form.message
         assert rig.sale_status(transaction) == "APPROVED" and rig.runner.writes() == []
 

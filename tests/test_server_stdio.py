@@ -63,6 +63,7 @@ async def test_sandbox_mode_without_a_state_dir_uses_a_private_one(tmp_path: obj
     assert connection["ready"] is True
 
 
+@pytest.mark.needs_proc
 async def test_cancelling_a_call_over_stdio_kills_the_cli_child(sandbox: Sandbox) -> None:
     params = stdio_server(sandbox, HOTMART_SANDBOX_SCENARIO="slow", HOTMART_SANDBOX_DELAY_S="30")
     async with Client(params, mode="legacy") as client:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from mcp import Client, StdioServerParameters
@@ -74,7 +75,9 @@ async def test_the_api_backend_walks_every_tool_over_stdio_and_a_confirmed_refun
             },
         )
         # What Hotmart reports for the same read, before the refund below changes the account.
-        first_page = HotmartApi(StateStore(sandbox.dir), seed=SEED, now_ms=NOW_MS).handle("GET", SALES).body
+        first_page: Any = (
+            HotmartApi(StateStore(sandbox.dir), seed=SEED, now_ms=NOW_MS).handle("GET", SALES).body
+        )
         summary = await call_ok(
             client, "sales_summary", {"start_date": NOW_MS - 30 * DAY_MS, "end_date": NOW_MS}
         )

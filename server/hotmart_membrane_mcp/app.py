@@ -24,9 +24,14 @@ logger = logging.getLogger("hotmart_membrane_mcp")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point: the arguments of :data:`config.USAGE` (help, version, demo); else serve stdio."""
+    """Entry point: the arguments of :data:`config.USAGE` (help, version, demo, doctor); else serve stdio."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["doctor"]:
+        from .doctor import main as run_doctor
+
+        raise SystemExit(run_doctor(arguments[1:], os.environ))
     try:
-        settings = Settings.from_env(os.environ, sys.argv[1:] if argv is None else argv)
+        settings = Settings.from_env(os.environ, arguments)
     except ConfigError as exc:
         sys.stderr.write(f"hotmart-membrane-mcp: {exc}\n")
         raise SystemExit(2) from None

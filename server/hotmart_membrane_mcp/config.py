@@ -69,11 +69,13 @@ KNOWN_VARIABLES = (
 )
 
 USAGE = """\
-usage: hotmart-membrane-mcp [--sandbox] [demo] [--help] [--version]
+usage: hotmart-membrane-mcp [--sandbox] [demo | doctor] [--help] [--version]
 
   (no arguments)  run the MCP server on stdio (drives the `membrane` CLI)
   --sandbox       run it against the offline Membrane + Hotmart simulator
   demo            start the server in sandbox mode as an MCP client would and print a transcript
+  doctor          check this machine's set-up and print your client's configuration
+                  (doctor --help for its options)
   --help          show this text
   --version       print the version and exit
 

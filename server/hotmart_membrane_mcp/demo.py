@@ -4,6 +4,10 @@ The demo is a client, so it prints its transcript on stdout. It starts ``python 
 hotmart_membrane_mcp --sandbox`` over stdio exactly as a host would (2025-11-25 handshake, no
 elicitation declared, so sign-in links come back in the results), plays the human with the
 simulator's ``sandbox`` commands, and exits non-zero if any step does not go as expected.
+
+The story: login, connection, search, run, a proxied read; then a refund held for the user's yes
+and confirmed with its token, "how much did I sell last month?" answered by ``sales_summary``,
+and last month's sales exported to a CSV file with ``save_to`` (in the demo's temporary folder).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable
+from datetime import date, datetime, timezone
 from typing import Any
 
 import anyio
@@ -50,6 +55,7 @@ def run_demo() -> int:
 async def _demo(state_dir: str) -> None:
     env = {
         "HOTMART_SANDBOX_DIR": state_dir,
+        "HOTMART_MCP_EXPORT_DIR": os.path.join(state_dir, "exports"),
         "HOTMART_SANDBOX_SCENARIO": "connect",
         "HOTMART_MCP_LOG_LEVEL": "WARNING",  # keep the server's stderr out of the transcript
         "PYTHONUNBUFFERED": "1",
@@ -92,11 +98,40 @@ async def _walk_through(client: Client, env: dict[str, str]) -> None:
     await step.ok(
         "run_action", {"action_id": action["id"], "input": {"max_results": 2}}, lambda r: r["status"] == "ok"
     )
-    await step.ok(
+    sales = await step.ok(
         "proxy_request",
-        {"path": SALES_HISTORY, "query": {"max_results": 3}},
+        {"path": SALES_HISTORY, "query": {"max_results": 3, "transaction_status": "APPROVED"}},
         lambda r: len(r["body"]["items"]) == 3,
     )
+
+    transaction = sales["body"]["items"][0]["purchase"]["transaction"]
+    refund = {"path": f"/payments/api/v1/sales/{transaction}/refund", "method": "PUT"}
+    held = await step.ok("proxy_request", refund, lambda r: r["status"] == "confirmation_required")
+    _human("reads the summary above and says yes")
+    await step.ok(
+        "proxy_request", {**refund, "confirm_token": held["confirm_token"]}, lambda r: r["status"] == "ok"
+    )
+
+    first, last = last_month(datetime.now(timezone.utc).date())
+    say(f'\n    (the user asks: "how much did I sell last month?", that is {first} to {last})')
+    period = {"start_date": str(first), "end_date": str(last)}
+    await step.ok("sales_summary", {**period, "statuses": ["APPROVED", "COMPLETE"]}, lambda r: r["complete"])
+
+    _human("wants last month's sales in a spreadsheet")
+    exported = await step.ok(
+        "proxy_request",
+        {"path": SALES_HISTORY, "query": period, "all_pages": True, "save_to": "sales-last-month.csv"},
+        lambda r: r["saved"]["rows"] > 0 and os.path.isfile(r["saved"]["path"]),
+    )
+    saved = exported["saved"]
+    say(f"\n    (the file is there: {saved['path']}, {saved['rows']} rows, {len(saved['columns'])} columns)")
+
+
+def last_month(today: date) -> tuple[date, date]:
+    """The first day of last month and the first day of this month (the end bound is exclusive)."""
+    this_month = today.replace(day=1)
+    previous = date.fromordinal(this_month.toordinal() - 1).replace(day=1)
+    return previous, this_month
 
 
 class Stepper:

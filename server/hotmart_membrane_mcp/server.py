@@ -162,7 +162,8 @@ def build_server(
         settings: the server's configuration.
         backend: the Membrane boundary (the CLI backend in production and tests).
         clock: monotonic seconds; tests inject a fake one to expire caches without sleeping.
-        sleep: how reads wait before retrying (429, 5xx); tests inject one that returns at once.
+        sleep: how the tools wait (a rate limit's Retry-After, a read's retry after a 5xx); tests
+            inject one that records the wait and returns at once.
     """
     server = HotmartMcpServer(
         "hotmart-membrane-mcp",

@@ -39,8 +39,8 @@ class SimulatedHotmart:
     async def send(self, request: ProxyRequest) -> ProxyResponse:
         self.requests.append(request)
         if len(self.requests) in self.corrupt_page_token_on:
-            query = tuple((k, "not-a-token" if k == "page_token" else v) for k, v in request.query)
-            request = replace(request, query=query)
+            damaged = tuple((k, "not-a-token" if k == "page_token" else v) for k, v in request.query)
+            request = replace(request, query=damaged)
         query: dict[str, list[str]] = {}
         for key, value in request.query:
             query.setdefault(key, []).append(value)

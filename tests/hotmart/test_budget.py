@@ -237,7 +237,8 @@ def test_a_cut_across_merged_pages_points_into_the_right_page() -> None:
         (7, ("C", 0)),
         (11, ("D", 0)),
     ]:
-        assert decode_token(cursor.token_at(cut), FP) == ResumePoint(*expected)
+        token = cursor.token_at(cut)
+        assert token is not None and decode_token(token, FP) == ResumePoint(*expected)
     result, info = render_within_budget({"items": items}, "items", 2_500, cursor=cursor)
     assert info.truncated
     assert decode_token(result["next_page_token"], FP) == cursor_point(spans, info.returned_items)

@@ -90,6 +90,7 @@ async def test_all_pages_of_a_3000_sale_year_match_the_ground_truth_with_one_pro
 
 async def test_the_page_token_of_the_request_is_replaced_not_repeated(hotmart: SimulatedHotmart) -> None:
     first = await fetch_all(hotmart.send, history(YEAR_START, NOW_MS, 100), max_pages=1)
+    assert first.resume_point is not None and first.resume_point.page_token is not None
     token = first.resume_point.page_token
     request = history(YEAR_START, NOW_MS, 100, ("page_token", token))
 
@@ -108,7 +109,7 @@ async def test_max_pages_stops_with_a_point_that_resumes_exactly_where_it_stoppe
     first = await fetch_all(hotmart.send, request, max_pages=2)
     assert not first.complete and first.stop_reason == STOP_MAX_PAGES
     assert len(first.items) == 600 and first.resume_point is not None and first.resume_point.skip == 0
-    assert "max_pages=2" in first.incomplete_reason
+    assert first.incomplete_reason and "max_pages=2" in first.incomplete_reason
     rest = await fetch_all(hotmart.send, request, max_pages=100, resume=first.resume_point)
 
     assert rest.complete and not rest.started_at_beginning and rest.known_total == whole.total_results
@@ -220,7 +221,7 @@ async def test_when_429s_outlast_the_wait_limit_the_walk_stops_incomplete_with_a
     assert not result.complete and result.stop_reason == STOP_RATE_LIMITED
     assert transactions(result.items) == transactions(first_page.items) and result.pages_fetched == 1
     assert sleep.calls == []  # the 1 s Retry-After is over the 0.5 s limit: no wait at all
-    assert "429" in result.incomplete_reason
+    assert result.incomplete_reason and "429" in result.incomplete_reason
     assert result.resume_point == first_page.resume_point
 
 
@@ -252,8 +253,9 @@ async def test_a_failure_on_a_later_page_keeps_the_items_and_says_complete_false
 
     assert not result.complete and result.stop_reason == STOP_ERROR
     assert transactions(result.items) == transactions(whole.items)[:1000]
+    assert result.error is not None
     assert result.error["error_type"] == "upstream_error" and result.error["status"] == 400
-    assert "Page 3 failed" in result.incomplete_reason
+    assert result.incomplete_reason and "Page 3 failed" in result.incomplete_reason
     assert result.known_total == whole.total_results  # Hotmart's total is still known
     rest = await fetch_all(hotmart.send, request, max_pages=100, resume=result.resume_point)
     assert transactions(result.items) + transactions(rest.items) == transactions(whole.items)

@@ -63,7 +63,8 @@ async def test_a_page_without_page_info_stops_the_walk_as_incomplete() -> None:
     result = await fetch_all(send, request, max_pages=5)
 
     assert not result.complete and result.stop_reason == STOP_NO_PAGE_INFO
-    assert result.items == [1, 2] and result.resume_point.page_token == "t2"
+    assert result.items == [1, 2] and result.resume_point is not None
+    assert result.resume_point.page_token == "t2"
 
 
 async def test_an_empty_first_page_is_a_complete_empty_result() -> None:

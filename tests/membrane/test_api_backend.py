@@ -20,6 +20,7 @@ from hotmart_membrane_mcp.errors import (
     ActionNotFound,
     BackendUnavailable,
     ConnectionNotReady,
+    HotmartMcpError,
     InvalidInput,
     MembraneFailed,
     NotLoggedIn,
@@ -265,6 +266,7 @@ async def test_membrane_error_bodies_map_onto_the_same_typed_errors_as_the_cli(
         await getattr(api, call)(*arguments[call])
 
     assert type(raised.value) is error
+    assert isinstance(raised.value, HotmartMcpError)
     assert body["message"] in raised.value.message
 
 

@@ -3,6 +3,9 @@
 Each backend call spawns ``python -m hotmart_membrane_mcp.sandbox`` with a private state dir,
 exactly as production spawns ``membrane``; nothing is patched. The tests play the human with
 the simulator's own ``sandbox approve`` / ``sandbox login-code`` commands.
+
+The output-variant matrix is about what the CLI prints, which is the same text in this process,
+so it runs with ``InProcessRunner``; two of its variants (one per error style) also run spawned.
 """
 
 from __future__ import annotations
@@ -24,7 +27,14 @@ from hotmart_membrane_mcp.errors import (
     RateLimited,
     UpstreamError,
 )
-from hotmart_membrane_mcp.membrane import CliBackend, ProxyRequest, make_backend
+from hotmart_membrane_mcp.membrane import (
+    CliBackend,
+    MembraneBackend,
+    ProxyRequest,
+    SubprocessRunner,
+    make_backend,
+)
+from in_process_runner import InProcessRunner
 
 pytestmark = pytest.mark.anyio
 
@@ -34,23 +44,36 @@ SALES_HISTORY = "/payments/api/v1/sales/history"
 VARIANTS = list(
     itertools.product(("raw", "wrapped"), ("json-stdout", "text-stderr"), ("body", "full", "body-exit0"))
 )
-VARIANT_IDS = ["-".join(variant) for variant in VARIANTS]
+SPAWNED_VARIANTS = (("raw", "json-stdout", "body"), ("wrapped", "text-stderr", "full"))
+VARIANT_CASES = [pytest.param(*variant, False, id="-".join(variant)) for variant in VARIANTS] + [
+    pytest.param(*variant, True, id="-".join(variant) + "-spawned") for variant in SPAWNED_VARIANTS
+]
 ERROR_STYLES = ("json-stdout", "text-stderr")
 
+# The production backend conforms to the Protocol the tools depend on (checked by pyright).
+_CLI_BACKEND_IS_A_MEMBRANE_BACKEND: type[MembraneBackend] = CliBackend
 
-def backend_for(sandbox, *, timeout_s: float = 30.0, **switches: str) -> CliBackend:
-    """A production backend whose CLI is the simulator, with HOTMART_SANDBOX_* switches set."""
+
+def backend_for(
+    sandbox, *, timeout_s: float = 30.0, spawned: bool = True, **switches: str
+) -> MembraneBackend:
+    """A production backend whose CLI is the simulator, with HOTMART_SANDBOX_* switches set.
+
+    ``spawned=False`` runs the simulator in this process (same argv, environment and output).
+    """
     env = sandbox.env(**{f"HOTMART_SANDBOX_{name.upper()}": value for name, value in switches.items()})
-    backend = make_backend(SIMULATOR, env=env, timeout_s=timeout_s, max_concurrency=4)
-    assert isinstance(backend, CliBackend)
-    return backend
+    if not spawned:
+        return CliBackend(InProcessRunner(env), timeout_s=timeout_s)
+    return CliBackend(SubprocessRunner(SIMULATOR, env=env, max_concurrency=4), timeout_s=timeout_s)
 
 
-@pytest.mark.parametrize(("envelope", "errors", "request_output"), VARIANTS, ids=VARIANT_IDS)
+@pytest.mark.parametrize(("envelope", "errors", "request_output", "spawned"), VARIANT_CASES)
 async def test_every_operation_works_in_every_output_variant(
-    sandbox, envelope: str, errors: str, request_output: str
+    sandbox, envelope: str, errors: str, request_output: str, spawned: bool
 ) -> None:
-    backend = backend_for(sandbox, envelope=envelope, errors=errors, request_output=request_output)
+    backend = backend_for(
+        sandbox, spawned=spawned, envelope=envelope, errors=errors, request_output=request_output
+    )
 
     assert (await backend.login_status()).logged_in is True
     connection = await backend.ensure_connection(HOTMART)
@@ -73,11 +96,13 @@ async def test_every_operation_works_in_every_output_variant(
     assert response.status == (200 if request_output == "full" else None)
 
 
-@pytest.mark.parametrize(("envelope", "errors", "request_output"), VARIANTS, ids=VARIANT_IDS)
+@pytest.mark.parametrize(("envelope", "errors", "request_output", "spawned"), VARIANT_CASES)
 async def test_every_failure_maps_to_its_error_type_in_every_output_variant(
-    sandbox, envelope: str, errors: str, request_output: str
+    sandbox, envelope: str, errors: str, request_output: str, spawned: bool
 ) -> None:
-    backend = backend_for(sandbox, envelope=envelope, errors=errors, request_output=request_output)
+    backend = backend_for(
+        sandbox, spawned=spawned, envelope=envelope, errors=errors, request_output=request_output
+    )
     connection = await backend.ensure_connection(HOTMART)
 
     with pytest.raises(UpstreamError) as upstream:
@@ -121,7 +146,7 @@ async def test_connect_scenario_needs_the_user_then_becomes_ready(sandbox, error
 
 async def test_provide_input_scenario_asks_for_input_with_instructions(sandbox) -> None:
     connection = await backend_for(sandbox, scenario="provide-input").ensure_connection(HOTMART)
-    assert connection.state == "CLIENT_ACTION_REQUIRED"
+    assert connection.state == "CLIENT_ACTION_REQUIRED" and connection.client_action is not None
     assert connection.client_action.type == "provide-input" and connection.client_action.agent_instructions
 
 
@@ -136,9 +161,11 @@ async def test_building_scenario_becomes_ready_while_long_polling(sandbox) -> No
 async def test_disconnected_scenario_reconnects_with_a_fresh_link(sandbox) -> None:
     backend = backend_for(sandbox, scenario="disconnected")
     connection = await backend.ensure_connection(HOTMART)
-    assert connection.state == "CLIENT_ACTION_REQUIRED" and connection.client_action.ui_url is None
+    assert connection.state == "CLIENT_ACTION_REQUIRED" and connection.client_action is not None
+    assert connection.client_action.ui_url is None
     reconnected = await backend.reconnect(connection.id)
-    assert reconnected.id == connection.id and reconnected.client_action.ui_url.startswith("https://")
+    assert reconnected.id == connection.id and reconnected.client_action is not None
+    assert (reconnected.client_action.ui_url or "").startswith("https://")
     await sandbox.run("sandbox", "approve", connection.id)
     assert (await backend.get_connection(connection.id)).ready
 
@@ -204,6 +231,7 @@ async def test_flaky_scenario_failures_are_cli_failed(sandbox) -> None:
     assert outcomes.count(1) == 1 and outcomes.count("ok") == 2
 
 
+@pytest.mark.needs_proc
 async def test_a_slow_cli_times_out_and_leaves_no_simulator_running(sandbox) -> None:
     backend = backend_for(sandbox, scenario="slow", delay_s="60", timeout_s=3)
     with anyio.fail_after(60), pytest.raises(OperationTimeout):

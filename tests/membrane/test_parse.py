@@ -127,7 +127,7 @@ def test_a_connection_needing_the_user_carries_its_client_action() -> None:
     assert action.type == "connect"
     assert action.ui_url == NEEDS_USER["clientAction"]["uiUrl"]
     assert action.agent_instructions == "Give the user the link."
-    assert action.description.startswith("Authenticate")
+    assert (action.description or "").startswith("Authenticate")
 
 
 def test_a_failed_connection_joins_its_error_messages_once() -> None:
@@ -535,9 +535,12 @@ def test_a_login_code_in_cli_text_is_hidden_even_when_not_named_as_secret() -> N
 
 
 def test_error_bodies_are_found_in_both_shapes_and_not_in_payloads() -> None:
-    assert find_error_body({"type": "bad_request", "key": "not_found", "message": "m"}).key == "not_found"
-    assert find_error_body({"error": "bad_thing", "message": "m"}).key == "bad_thing"
-    assert find_error_body({"error": {"type": "internal", "message": "m"}}).type == "internal"
+    keyed = find_error_body({"type": "bad_request", "key": "not_found", "message": "m"})
+    assert keyed is not None and keyed.key == "not_found"
+    named = find_error_body({"error": "bad_thing", "message": "m"})
+    assert named is not None and named.key == "bad_thing"
+    nested = find_error_body({"error": {"type": "internal", "message": "m"}})
+    assert nested is not None and nested.type == "internal"
     assert find_error_body(READY) is None
     assert find_error_body({"message": "just a message"}) is None
 

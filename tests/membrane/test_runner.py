@@ -142,11 +142,15 @@ async def test_big_output_on_both_streams_does_not_deadlock() -> None:
 # --- the child never outlives a failed call ----------------------------------------------
 
 
+@pytest.mark.needs_proc
+@pytest.mark.needs_fifo
+@pytest.mark.needs_posix_signals
 async def test_a_timeout_kills_the_child_and_its_children_and_raises_operation_timeout(
     tmp_path: Path,
 ) -> None:
     fifo = Fifo(tmp_path / "alive")
-    errors: list[BaseException] = []
+    errors: list[OperationTimeout] = []
+    child = grandchild = 0
 
     async def run_until_timeout() -> None:
         try:
@@ -168,8 +172,12 @@ async def test_a_timeout_kills_the_child_and_its_children_and_raises_operation_t
     await grandchild_gone(grandchild)
 
 
+@pytest.mark.needs_proc
+@pytest.mark.needs_fifo
+@pytest.mark.needs_posix_signals
 async def test_cancelling_the_call_kills_the_child(tmp_path: Path) -> None:
     fifo = Fifo(tmp_path / "alive")
+    child = grandchild = 0
     try:
         with anyio.fail_after(60):
             async with anyio.create_task_group() as task_group:
@@ -184,6 +192,7 @@ async def test_cancelling_the_call_kills_the_child(tmp_path: Path) -> None:
     await grandchild_gone(grandchild)
 
 
+@pytest.mark.needs_proc
 @pytest.mark.parametrize("stream", ["stdout", "stderr"])
 async def test_endless_output_is_cut_off_as_cli_failed_and_the_child_killed(
     tmp_path: Path, stream: str

@@ -76,6 +76,8 @@ def call_cli(state_dir: Path, *args: str, time: FakeTime | None = None, **switch
 
 def ensure_hotmart(state_dir: Path, **switches: str) -> dict[str, Any]:
     """Create (or find) the Hotmart connection and return it."""
-    result = call_cli(state_dir, "connection", "ensure", "https://hotmart.com/", "--json", **switches)
+    result = call_cli(
+        state_dir, "connection", "ensure", "https://hotmart.com/", "--json", time=None, **switches
+    )
     assert result.code == 0, result
     return result.json()

@@ -110,7 +110,8 @@ def test_refund_sale_refunds_an_approved_sale_and_a_second_refund_is_an_action_r
         "transaction": transaction,
         "refunded": True,
     }
-    assert load_dataset(StateStore(tmp_path)).sale(transaction)["purchase"]["status"] == "REFUNDED"
+    refunded = load_dataset(StateStore(tmp_path)).sale(transaction)
+    assert refunded is not None and refunded["purchase"]["status"] == "REFUNDED"
     again = run(tmp_path, "refund-sale", {"transaction": transaction})
     assert again.code == 1
     error = again.json()
@@ -126,7 +127,8 @@ def test_cancel_and_reactivate_subscription_change_its_status(tmp_path):
         tmp_path, "cancel-subscription", {"subscriber_code": subscriber_code, "send_mail": False}
     )
     assert cancelled["subscriber_code"] == subscriber_code
-    assert load_dataset(StateStore(tmp_path)).subscription(subscriber_code)["status"] == "CANCELLED_BY_SELLER"
+    subscription = load_dataset(StateStore(tmp_path)).subscription(subscriber_code)
+    assert subscription is not None and subscription["status"] == "CANCELLED_BY_SELLER"
     reactivated = output_of(tmp_path, "reactivate-subscription", {"subscriber_code": subscriber_code})
     assert reactivated["status"] == "INACTIVE"
 

@@ -26,7 +26,7 @@ class ServerState:
     settings: Settings
     backend: MembraneBackend
     clock: Callable[[], float] = time.monotonic
-    # How reads wait before a retry (429, 5xx); tests inject one that returns at once.
+    # How the tools wait (a rate limit's Retry-After, a read's retry); tests inject one that records.
     sleep: Sleep = anyio.sleep
     # The last connection ensure_connection saw READY; the other tools use it by default.
     default_connection_id: str | None = None
