@@ -89,7 +89,7 @@ async def test_the_api_backend_walks_every_tool_over_stdio_and_a_confirmed_refun
 
     data = load_dataset(StateStore(sandbox.dir), seed=SEED, now_ms=NOW_MS)
     saved = pages["saved"]
-    rows = read_jsonl(saved["path"])
+    rows: list[Any] = read_jsonl(saved["path"])
     assert connection["ready"] is True
     assert run["status"] == "ok"
     assert pages["http_status"] == 200
