@@ -195,12 +195,16 @@ def unreadable_read(found: Unreadable, path: str, *, status: int | None = None) 
     said = f": {found.excerpt!r}" if found.excerpt else ""
     where = f"GET {path}" if path else "the GET"
     message = (
-        f"Hotmart's answer to {where} held {found.kind}, not JSON data{said}. This usually means the "
-        "path or the Club subdomain is wrong: Hotmart's CDN answers unknown paths with an HTML page "
-        "or an empty 200. It is not an empty result."
+        f"Hotmart's answer to {where} held {found.kind}, not JSON data{said}. It is reported as an error, "
+        "not an empty result: Hotmart's CDN answers unknown paths and wrong Club subdomains with an HTML "
+        "page or an empty 200."
     )
     if found.kind == "nothing":
-        message += " (Offers and plans of a product that has none are also answered with nothing.)"
+        # Community clients report empty bodies for a product without offers, plans or coupons too.
+        message += (
+            " Hotmart also answers offers, plans and coupons of a product that has none with nothing: "
+            "if the path and ids are right, that product has none."
+        )
     return UpstreamError(
         message,
         next_step="Check the path and its parameters (Club subdomain, product ucode or id) against the "
