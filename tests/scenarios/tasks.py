@@ -44,23 +44,38 @@ class Agent:
     log: list[str] = field(default_factory=list)
 
     async def call(self, tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
+        """The tool's result; an ``is_error`` result fails the task."""
+        is_error, data = await self.attempt(tool, arguments)
+        if is_error:
+            raise AssertionError(f"{tool} failed: {json.dumps(data)}")
+        return data
+
+    async def attempt(self, tool: str, arguments: dict[str, Any]) -> tuple[bool, dict[str, Any]]:
+        """(is_error, the result's JSON): for a step the agent expects may fail and then handles."""
         result = await self.client.call_tool(tool, arguments)
         text = "".join(getattr(block, "text", "") for block in result.content)
         self.calls += 1
         self.chars += len(text)
         self.log.append(f"{tool} -> {len(text)} chars")
-        data = json.loads(text)
-        if result.is_error:
-            raise AssertionError(f"{tool} failed: {text}")
-        return data
+        return bool(result.is_error), json.loads(text)
+
+
+async def nobody(*args: str) -> str:
+    raise AssertionError(f"this task has no human to run {args}")
 
 
 @dataclass(frozen=True)
 class World:
-    """Where the simulator keeps its state, and how to read its data as it is now."""
+    """Where the simulator keeps its state, how to read its data as it is now, and the human.
+
+    ``human(*args)`` runs a simulator command as the user would act in the browser (``sandbox
+    approve <id>`` after signing in, ``sandbox login-code`` to read the code the page shows) and
+    returns its output.
+    """
 
     sandbox_dir: Path
     export_dir: Path
+    human: Callable[..., Awaitable[str]] = nobody
 
     def dataset(self) -> Dataset:
         return load_dataset(StateStore(self.sandbox_dir), seed=SEED, now_ms=NOW_MS)
@@ -231,6 +246,55 @@ async def refund_latest_approved_sale(agent: Agent, world: World) -> Outcome:
     return Outcome(answer, (latest["purchase"]["transaction"], after["purchase"]["status"]))  # type: ignore[index]
 
 
+async def students_under_ten_percent(agent: Agent, world: World) -> Outcome:
+    """ "How many students of my course have done less than 10 % of it?" (subdomain configured)"""
+    result = await agent.call(
+        "proxy_request",
+        {
+            "path": "/club/api/v1/users",
+            "all_pages": True,
+            "where": [{"field": "progress.completed_percentage", "op": "lt", "value": 10}],
+            "count_only": True,
+        },
+    )
+    assert result["complete"] is True
+    users = world.dataset().club.users
+    truth = (len(users), sum(1 for user in users if user["progress"]["completed_percentage"] < 10))
+    return Outcome((result["read_items"], result["matched_items"]), truth)
+
+
+async def connect_when_the_user_must_act(agent: Agent, world: World) -> Outcome:
+    """ "Connect my Hotmart account." The user logs Membrane in or signs in to Hotmart when asked.
+
+    The agent follows what the tools say: on not_logged_in it calls login, the user reads the
+    code off the page, the agent completes the login; on CLIENT_ACTION_REQUIRED it shows the link,
+    the user finishes in the browser, and the agent checks the same connection again.
+    """
+    failed, result = await agent.attempt("ensure_connection", {})
+    if failed:
+        assert result["error_type"] == "not_logged_in", result
+        started = await agent.call("login", {})
+        assert started["login_url"], started
+        code = json.loads(await world.human("sandbox", "login-code", "--json"))["code"]
+        assert (await agent.call("login", {"code": code}))["logged_in"] is True
+        result = await agent.call("ensure_connection", {})
+    seen = [result["state"]]
+    for _ in range(3):  # a human step at most once per state the simulator passes through
+        if result["ready"]:
+            break
+        link = (result.get("client_action") or {}).get("ui_url")
+        if link:
+            assert link in result["next_step"], result  # the agent has the link to show the user
+        else:  # provide-input without a link: where to go, and never secrets in the chat
+            assert "never ask" in result["next_step"] and "secrets into the chat" in result["next_step"]
+        await world.human("sandbox", "approve", result["connection_id"])
+        result = await agent.call("ensure_connection", {"connection_id": result["connection_id"]})
+        seen.append(result["state"])
+    listed = json.loads(await world.human("connection", "list", "--json"))["items"]
+    truth = next(item["state"] for item in listed if item["id"] == result["connection_id"])
+    return Outcome((result["connection_id"], seen[-1]), (result["connection_id"], truth))
+
+
 Task = Callable[[Agent, World], Awaitable[Outcome]]
 
 
@@ -239,6 +303,8 @@ class Scenario:
     name: str
     task: Task
     writes: str = "confirm"  # the server's HOTMART_MCP_WRITES for this task
+    sandbox_scenario: str | None = None  # HOTMART_SANDBOX_SCENARIO (the human steps it needs)
+    settings: tuple[tuple[str, str], ...] = ()  # more server settings
 
 
 SCENARIOS = (
@@ -248,4 +314,13 @@ SCENARIOS = (
     Scenario("overdue/cancelled subscribers to CSV", overdue_and_cancelled_subscribers_to_csv),
     Scenario("create and list coupons (writes allowed)", create_and_list_coupons, writes="allow"),
     Scenario("refund the latest approved sale (confirm token)", refund_latest_approved_sale),
+    Scenario(
+        "students under 10 % progress (count only)",
+        students_under_ten_percent,
+        settings=(("club_subdomain", "sandbox-academy"),),
+    ),
+    *(
+        Scenario(f"connect: {name}", connect_when_the_user_must_act, sandbox_scenario=name)
+        for name in ("connect", "disconnected", "provide-input", "logged-out")
+    ),
 )

@@ -81,9 +81,9 @@ def _client_action_step(connection: Connection, elicitation: str | None, again: 
         )
     if action is not None and action.type == "provide-input":
         need = as_tool_steps(action.description) or "see client_action"
-        where = f"at this link: {url}" if url else "in Membrane's connection screen"
+        where = f"in Membrane at this link: {url}" if url else "in Membrane's connection screen"
         return (
-            f"Membrane needs more information ({need}). The user enters it in Membrane {where}; never ask "
+            f"Membrane needs more information ({need}). The user enters it {where}; never ask "
             f"them to paste credentials or secrets into the chat. When they say they are done, {again}"
             f"{guidance}."
         )
