@@ -47,7 +47,8 @@ async def measure(label: str, work: Callable[[], Awaitable[tuple[int, int, str]]
     return [label, f"{elapsed:.2f} s", str(pages), f"{peak / 1_048_576:.1f} MiB", f"{chars:,}", note]
 
 
-async def main() -> None:
+async def rows() -> tuple[list[list[str]], int]:
+    """The table's rows and the result budget in characters; bench/run_all.py prints the same rows."""
     with tempfile.TemporaryDirectory() as state_dir, tempfile.TemporaryDirectory() as export_dir:
         env = {**os.environ, "HOTMART_SANDBOX_DIR": state_dir, "HOTMART_SANDBOX_NOW": str(NOW_MS)}
         backend = make_backend(SANDBOX_COMMAND, env=env, timeout_s=60, max_concurrency=4)
@@ -90,20 +91,25 @@ async def main() -> None:
 
             async def summary() -> tuple[int, int, str]:
                 data, chars = await call("sales_summary", PERIOD)
-                return data["pages"], chars, f"{data['count']:,} sales, all {len(data['statuses'])} statuses"
+                counted = " + ".join(data["statuses"])
+                note = f"{data['count']:,} {counted} sales; other statuses in not_counted"
+                return data["pages"], chars, note
 
-            rows = [
+            table = [
                 await measure("proxy_request all_pages + save_to (CSV)", save_all),
                 await measure("proxy_request all_pages (first piece within budget)", first_budgeted_piece),
                 await measure("every piece, following next_page_token", every_piece_by_token),
                 await measure("sales_summary", summary),
             ]
-    print(
-        f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, budget {settings.max_result_chars:,} chars"
-    )
+    return table, settings.max_result_chars
+
+
+async def main() -> None:
+    table, budget = await rows()
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, budget {budget:,} chars")
     print("| way | wall time | Hotmart pages | peak memory | result chars | note |")
     print("|---|---|---|---|---|---|")
-    for row in rows:
+    for row in table:
         print("| " + " | ".join(row) + " |")
 
 

@@ -89,7 +89,8 @@ async def tools_list_tokens(state_dir: str) -> tuple[int, int]:
     return len(text), len(text) // 4
 
 
-async def main() -> None:
+async def figures() -> dict[str, float]:
+    """Measure everything this bench prints; bench/run_all.py reads the same figures."""
     with tempfile.TemporaryDirectory() as state_dir:
         server_ms, direct_ms = await tool_call_vs_direct_spawn(state_dir)
         ours = StdioServerParameters(
@@ -103,6 +104,18 @@ async def main() -> None:
         ours_ms = await time_to_initialize(ours)
         bare_ms = await time_to_initialize(bare)
         chars, tokens = await tools_list_tokens(state_dir)
+    return {
+        "server_ms": server_ms,
+        "direct_ms": direct_ms,
+        "ours_ms": ours_ms,
+        "bare_ms": bare_ms,
+        "chars": chars,
+        "tokens": tokens,
+    }
+
+
+async def main() -> None:
+    f = await figures()
     print(
         f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, medians of {CALLS} calls / {STARTS} starts"
     )
@@ -110,13 +123,13 @@ async def main() -> None:
     print("|---|---|---|---|")
     print(
         f"| proxy_request (sales history, 5 rows) vs the simulator command spawned directly "
-        f"| {server_ms:.0f} ms | {direct_ms:.0f} ms | {server_ms / direct_ms:.2f} |"
+        f"| {f['server_ms']:.0f} ms | {f['direct_ms']:.0f} ms | {f['server_ms'] / f['direct_ms']:.2f} |"
     )
     print(
         f"| start-up to answered initialize (stdio) vs a bare MCPServer with one tool "
-        f"| {ours_ms:.0f} ms | {bare_ms:.0f} ms | {ours_ms / bare_ms:.2f} |"
+        f"| {f['ours_ms']:.0f} ms | {f['bare_ms']:.0f} ms | {f['ours_ms'] / f['bare_ms']:.2f} |"
     )
-    print(f"| tools/list size | {chars} chars ≈ {tokens} tokens | | |")
+    print(f"| tools/list size | {f['chars']:.0f} chars ≈ {f['tokens']:.0f} tokens | | |")
 
 
 if __name__ == "__main__":
