@@ -20,7 +20,7 @@ from hotmart_membrane_mcp.config import (
     ConfigError,
     Settings,
 )
-from hotmart_membrane_mcp.hotmart.zones import Zone
+from hotmart_membrane_mcp.zones import Zone
 
 
 def test_defaults_use_membrane_from_path_when_it_is_installed(tmp_path: Path) -> None:
