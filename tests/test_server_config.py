@@ -142,6 +142,24 @@ def test_an_unknown_argument_is_a_config_error() -> None:
         Settings.from_env({}, ["--verbose"])
 
 
+@pytest.mark.parametrize("argv", [["--sandbox", "demo"], ["demo", "--sandbox"]])
+def test_sandbox_flag_and_demo_word_go_in_either_order(argv: list[str]) -> None:
+    settings = Settings.from_env({}, argv)
+
+    assert (settings.command, settings.sandbox) == ("demo", True)
+
+
+@pytest.mark.parametrize("argv", [["serve"], ["--sand"], ["demo", "extra"], ["--sandbox=1"]])
+def test_a_stray_word_an_abbreviated_flag_or_a_flag_value_is_refused_naming_the_arguments(
+    argv: list[str],
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env({}, argv)
+
+    assert caught.value.variable == "arguments"
+    assert str(caught.value).endswith("(try --help)")
+
+
 def test_main_exits_2_with_one_line_on_stderr_for_a_bad_value(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

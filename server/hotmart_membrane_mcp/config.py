@@ -6,6 +6,7 @@ one line naming the variable (:class:`ConfigError`), instead of failing later in
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import shlex
@@ -257,20 +258,25 @@ def _parse_api_concurrency(environ: Mapping[str, str]) -> int:
 
 
 def _parse_argv(argv: Sequence[str]) -> tuple[Command, bool]:
-    command: Command = "serve"
-    sandbox = False
-    for arg in argv:
-        if arg in ("-h", "--help", "help"):
-            return "help", sandbox
-        if arg in ("-V", "--version"):
-            return "version", sandbox
-        if arg == "--sandbox":
-            sandbox = True
-        elif arg == "demo":
-            command = "demo"
-        else:
+    # Help and version are plain flags, not argparse's actions, so that asking for them never
+    # exits from inside config; USAGE is the text --help prints.
+    parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False, exit_on_error=False)
+    parser.add_argument("-h", "--help", action="store_true")
+    parser.add_argument("-V", "--version", action="store_true")
+    parser.add_argument("--sandbox", action="store_true")
+    parser.add_argument("words", nargs="*")
+    try:
+        parsed, unknown = parser.parse_known_args(list(argv))
+    except argparse.ArgumentError as exc:
+        raise ConfigError("arguments", f"{exc} (try --help)") from None
+    if parsed.help or "help" in parsed.words:
+        return "help", parsed.sandbox
+    if parsed.version:
+        return "version", parsed.sandbox
+    for arg in [*unknown, *parsed.words]:
+        if arg != "demo":
             raise ConfigError("arguments", f"unknown argument {arg!r} (try --help)")
-    return command, sandbox
+    return ("demo" if parsed.words else "serve"), parsed.sandbox
 
 
 def _parse_bool(environ: Mapping[str, str], name: str) -> bool:
