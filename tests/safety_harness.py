@@ -17,8 +17,8 @@ from mcp.client.session import ElicitationFnT
 from mcp.server.mcpserver import MCPServer
 from mcp.types import ElicitResult
 
+from hotmart_membrane_mcp.config import WritesMode
 from hotmart_membrane_mcp.membrane import CliBackend, CliResult, CliRunner
-from hotmart_membrane_mcp.safety.gate import WritesMode
 from hotmart_membrane_mcp.sandbox.hotmart import Dataset, load_dataset
 from hotmart_membrane_mcp.sandbox.store import StateStore
 from hotmart_membrane_mcp.server import build_server

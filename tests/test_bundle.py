@@ -11,8 +11,7 @@ import re
 from pathlib import Path
 
 from hotmart_membrane_mcp import __version__
-from hotmart_membrane_mcp.config import KNOWN_VARIABLES
-from hotmart_membrane_mcp.safety.gate import WRITES_MODES
+from hotmart_membrane_mcp.config import KNOWN_VARIABLES, WRITES_MODES
 from hotmart_membrane_mcp.tools import TOOL_NAMES
 
 ROOT = Path(__file__).resolve().parent.parent

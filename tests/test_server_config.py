@@ -20,7 +20,7 @@ from hotmart_membrane_mcp.config import (
     ConfigError,
     Settings,
 )
-from hotmart_membrane_mcp.hotmart.zones import Zone
+from hotmart_membrane_mcp.zones import Zone
 
 
 def test_defaults_use_membrane_from_path_when_it_is_installed(tmp_path: Path) -> None:
@@ -140,6 +140,24 @@ def test_arguments_choose_what_the_command_does(argv: list[str], command: str) -
 def test_an_unknown_argument_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="unknown argument '--verbose'"):
         Settings.from_env({}, ["--verbose"])
+
+
+@pytest.mark.parametrize("argv", [["--sandbox", "demo"], ["demo", "--sandbox"]])
+def test_sandbox_flag_and_demo_word_go_in_either_order(argv: list[str]) -> None:
+    settings = Settings.from_env({}, argv)
+
+    assert (settings.command, settings.sandbox) == ("demo", True)
+
+
+@pytest.mark.parametrize("argv", [["serve"], ["--sand"], ["demo", "extra"], ["--sandbox=1"]])
+def test_a_stray_word_an_abbreviated_flag_or_a_flag_value_is_refused_naming_the_arguments(
+    argv: list[str],
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env({}, argv)
+
+    assert caught.value.variable == "arguments"
+    assert str(caught.value).endswith("(try --help)")
 
 
 def test_main_exits_2_with_one_line_on_stderr_for_a_bad_value(

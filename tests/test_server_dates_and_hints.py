@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from mcp import Client
 
-from hotmart_membrane_mcp.hotmart.zones import Zone, iso_in_zone, load_zone
 from hotmart_membrane_mcp.sandbox.hotmart import load_dataset, sales_in_window
 from hotmart_membrane_mcp.sandbox.store import StateStore
+from hotmart_membrane_mcp.zones import Zone, iso_in_zone, load_zone
 from sandbox_harness import Sandbox
 from tool_calls import call_error, call_ok
 

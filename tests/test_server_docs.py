@@ -97,7 +97,7 @@ def test_every_tool_has_a_readme_section_with_an_example_call() -> None:
 def test_errors_and_limits_lists_every_error_type_and_the_argument_limits_of_the_code() -> None:
     from hotmart_membrane_mcp.errors import ALL_ERROR_CLASSES
     from hotmart_membrane_mcp.membrane.cli import MAX_COMMAND_LINE_BYTES
-    from hotmart_membrane_mcp.safety.guards import MAX_ACTION_INPUT_BYTES, MAX_BODY_BYTES
+    from hotmart_membrane_mcp.membrane.request_guards import MAX_ACTION_INPUT_BYTES, MAX_BODY_BYTES
 
     text = section("Errors and limits")
     error_table = text[text.index("| `error_type` |") : text.index("**Reads retry**")]

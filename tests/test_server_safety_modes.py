@@ -8,7 +8,7 @@ import pytest
 from mcp import Client
 
 from hotmart_membrane_mcp.app import warn_if_writes_run_unasked
-from hotmart_membrane_mcp.safety.gate import WritesMode
+from hotmart_membrane_mcp.config import WritesMode
 from safety_harness import WRITE_CASES, Answers, Rig, accept, write_case
 from sandbox_harness import Sandbox
 from tool_calls import call_error, call_ok

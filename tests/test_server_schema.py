@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from mcp import Client
 
-from hotmart_membrane_mcp.safety.gate import WRITES_MODES, WritesMode
+from hotmart_membrane_mcp.config import WRITES_MODES, WritesMode
 from hotmart_membrane_mcp.tools import TOOL_NAMES
 from hotmart_membrane_mcp.tools.models import ProxyRequestOutput, RunActionOutput
 from sandbox_harness import Sandbox

@@ -20,8 +20,7 @@ from jsonschema import Draft202012Validator
 from mcp.server.mcpserver import MCPServer
 from mcp.types import Tool
 
-from hotmart_membrane_mcp.config import SANDBOX_COMMAND, Settings
-from hotmart_membrane_mcp.safety.gate import WritesMode
+from hotmart_membrane_mcp.config import SANDBOX_COMMAND, Settings, WritesMode
 from hotmart_membrane_mcp.server import build_server
 from hotmart_membrane_mcp.tools.compact_schema import (
     compact_input_schema,

@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from hotmart_membrane_mcp.safety.gate import WritesMode
+from hotmart_membrane_mcp.config import WritesMode
 from sandbox_harness import Sandbox
 
 pytestmark = pytest.mark.anyio

@@ -6,6 +6,8 @@ one line naming the variable (:class:`ConfigError`), instead of failing later in
 
 from __future__ import annotations
 
+import argparse
+import os
 import re
 import shlex
 import shutil
@@ -17,16 +19,13 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from .errors import InvalidInput
-from .hotmart.export import default_export_dir
-from .hotmart.zones import UTC_NAME, Zone, load_zone, machine_zone
-from .membrane.api import DEFAULT_API_URL
-from .membrane.api import DEFAULT_MAX_CONCURRENCY as DEFAULT_API_MAX_CONCURRENCY
-from .membrane.tokens import TokenConfigError, token_source_from_env
-from .membrane.validate import CLIENT_NAME_PATTERN, ID_PATTERN, check_app_url
-from .safety.gate import WRITES_MODES, WritesMode
+from .formats import CLIENT_NAME_PATTERN, ID_PATTERN, check_app_url
+from .zones import UTC_NAME, Zone, load_zone, machine_zone
 
 Command = Literal["serve", "demo", "help", "version"]
 Backend = Literal["cli", "api"]
+WritesMode = Literal["confirm", "allow", "deny"]
+WRITES_MODES: tuple[WritesMode, ...] = ("confirm", "allow", "deny")
 BACKEND_CHOICES = ("auto", "cli", "api")
 
 DEFAULT_APP_URL = "https://hotmart.com/"
@@ -41,6 +40,14 @@ MAX_MAX_RESULT_CHARS = 10_000_000
 NPX_FALLBACK = ("npx", "-y", "@membranehq/cli@latest")
 SANDBOX_COMMAND = (sys.executable, "-m", "hotmart_membrane_mcp.sandbox")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+APP_DIR_NAME = "hotmart-membrane-mcp"
+DEFAULT_API_URL = "https://api.getmembrane.com"  # FACT (§3.1, SDK DEFAULT_API_URI)
+DEFAULT_API_MAX_CONCURRENCY = 16
+# Where the api backend's token comes from, first match wins (membrane/tokens.py).
+TOKEN_VARIABLES = ("MEMBRANE_TOKEN", "MEMBRANE_ACCESS_TOKEN")
+WORKSPACE_KEY = "MEMBRANE_WORKSPACE_KEY"
+WORKSPACE_SECRET = "MEMBRANE_WORKSPACE_SECRET"
+TENANT_KEY = "MEMBRANE_TENANT_KEY"
 
 # Every variable the server reads; the README table and mcp.json.example must use these names.
 KNOWN_VARIABLES = (
@@ -188,19 +195,42 @@ def _parse_backend(environ: Mapping[str, str], *, sandbox: bool) -> Backend:
     raw = environ.get("HOTMART_MCP_BACKEND", "").strip().lower() or "auto"
     if raw not in BACKEND_CHOICES:
         raise ConfigError("HOTMART_MCP_BACKEND", f"must be one of {', '.join(BACKEND_CHOICES)}, got {raw!r}")
-    try:
-        source = token_source_from_env(environ)
-    except TokenConfigError as exc:
-        raise ConfigError(exc.variable, str(exc).split(": ", 1)[1]) from None
-    if raw == "cli" or (raw == "auto" and (sandbox or source is None)):
+    token_set = bool(token_variables(environ))
+    if raw == "cli" or (raw == "auto" and (sandbox or not token_set)):
         return "cli"
-    if source is None and not sandbox:
+    if not token_set and not sandbox:
         raise ConfigError(
             "HOTMART_MCP_BACKEND",
             "is api but no token is set: set MEMBRANE_TOKEN, or MEMBRANE_WORKSPACE_KEY and "
             "MEMBRANE_WORKSPACE_SECRET",
         )
     return "api"
+
+
+def token_variables(environ: Mapping[str, str]) -> tuple[str, ...]:
+    """The variables of the first configured token source, or () when none is set.
+
+    Either one token variable (``MEMBRANE_TOKEN`` or ``MEMBRANE_ACCESS_TOKEN``), or the workspace
+    key and secret with ``MEMBRANE_TENANT_KEY`` when it is set too.
+
+    Raises:
+        ConfigError: only half of the workspace pair is set.
+    """
+
+    def is_set(name: str) -> bool:
+        return bool(environ.get(name, "").strip())
+
+    for variable in TOKEN_VARIABLES:
+        if is_set(variable):
+            return (variable,)
+    has_key, has_secret = is_set(WORKSPACE_KEY), is_set(WORKSPACE_SECRET)
+    if not has_key and not has_secret:
+        return ()
+    if not has_key:
+        raise ConfigError(WORKSPACE_KEY, f"is required with {WORKSPACE_SECRET}")
+    if not has_secret:
+        raise ConfigError(WORKSPACE_SECRET, f"is required with {WORKSPACE_KEY}")
+    return (WORKSPACE_KEY, WORKSPACE_SECRET) + ((TENANT_KEY,) if is_set(TENANT_KEY) else ())
 
 
 def _parse_api_url(environ: Mapping[str, str]) -> str:
@@ -228,20 +258,25 @@ def _parse_api_concurrency(environ: Mapping[str, str]) -> int:
 
 
 def _parse_argv(argv: Sequence[str]) -> tuple[Command, bool]:
-    command: Command = "serve"
-    sandbox = False
-    for arg in argv:
-        if arg in ("-h", "--help", "help"):
-            return "help", sandbox
-        if arg in ("-V", "--version"):
-            return "version", sandbox
-        if arg == "--sandbox":
-            sandbox = True
-        elif arg == "demo":
-            command = "demo"
-        else:
+    # Help and version are plain flags, not argparse's actions, so that asking for them never
+    # exits from inside config; USAGE is the text --help prints.
+    parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False, exit_on_error=False)
+    parser.add_argument("-h", "--help", action="store_true")
+    parser.add_argument("-V", "--version", action="store_true")
+    parser.add_argument("--sandbox", action="store_true")
+    parser.add_argument("words", nargs="*")
+    try:
+        parsed, unknown = parser.parse_known_args(list(argv))
+    except argparse.ArgumentError as exc:
+        raise ConfigError("arguments", f"{exc} (try --help)") from None
+    if parsed.help or "help" in parsed.words:
+        return "help", parsed.sandbox
+    if parsed.version:
+        return "version", parsed.sandbox
+    for arg in [*unknown, *parsed.words]:
+        if arg != "demo":
             raise ConfigError("arguments", f"unknown argument {arg!r} (try --help)")
-    return command, sandbox
+    return ("demo" if parsed.words else "serve"), parsed.sandbox
 
 
 def _parse_bool(environ: Mapping[str, str], name: str) -> bool:
@@ -390,3 +425,25 @@ def _parse_club_subdomain(environ: Mapping[str, str]) -> str | None:
             f"must be the members-area address part (the <x> of <x>.club.hotmart.com), got {raw!r}",
         )
     return raw
+
+
+def default_export_dir(
+    environ: Mapping[str, str] | None = None, platform: str | None = None, home: Path | None = None
+) -> Path:
+    """The per-user data folder for exports, following each platform's convention.
+
+    Linux and others: ``$XDG_DATA_HOME`` or ``~/.local/share``; macOS: ``~/Library/Application
+    Support``; Windows: ``%LOCALAPPDATA%``. Then ``hotmart-membrane-mcp/exports``.
+    """
+    environ = os.environ if environ is None else environ
+    platform = sys.platform if platform is None else platform
+    home = Path.home() if home is None else home
+    if platform.startswith("win"):
+        base = Path(environ.get("LOCALAPPDATA") or home / "AppData" / "Local")
+    elif platform == "darwin":
+        base = home / "Library" / "Application Support"
+    else:
+        xdg = environ.get("XDG_DATA_HOME", "")
+        # The XDG spec says to ignore a relative value.
+        base = Path(xdg) if xdg and Path(xdg).is_absolute() else home / ".local" / "share"
+    return base / APP_DIR_NAME / "exports"

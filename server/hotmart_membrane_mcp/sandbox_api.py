@@ -16,8 +16,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 
-from .config import SANDBOX_COMMAND, ConfigError, Settings
-from .membrane.tokens import TENANT_KEY, TOKEN_VARIABLES, WORKSPACE_KEY, WORKSPACE_SECRET
+from .config import (
+    SANDBOX_COMMAND,
+    TENANT_KEY,
+    TOKEN_VARIABLES,
+    WORKSPACE_KEY,
+    WORKSPACE_SECRET,
+    ConfigError,
+    Settings,
+)
 
 logger = logging.getLogger(__name__)
 

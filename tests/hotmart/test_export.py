@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from hotmart_membrane_mcp.config import default_export_dir
 from hotmart_membrane_mcp.errors import InvalidInput
-from hotmart_membrane_mcp.hotmart.export import default_export_dir, flatten, save_export
+from hotmart_membrane_mcp.hotmart.export import flatten, save_export
 
 ITEMS = [
     {

@@ -16,7 +16,6 @@ from hotmart_membrane_mcp.config import ConfigError, Settings
 from hotmart_membrane_mcp.membrane.tokens import (
     MintedToken,
     StaticToken,
-    TokenConfigError,
     token_source_from_env,
 )
 from hotmart_membrane_mcp.sandbox.bearer import BearerPolicy
@@ -117,7 +116,7 @@ def test_token_sources_are_tried_in_order(environ: dict[str, str], description: 
 
 
 def test_half_a_workspace_pair_is_refused_naming_the_missing_variable_and_none_is_no_source() -> None:
-    with pytest.raises(TokenConfigError) as raised:
+    with pytest.raises(ConfigError) as raised:
         token_source_from_env({"MEMBRANE_WORKSPACE_KEY": "k"})
 
     assert raised.value.variable == "MEMBRANE_WORKSPACE_SECRET"

@@ -31,13 +31,13 @@ from mcp.types import (
     UrlElicitationCapability,
 )
 
+from hotmart_membrane_mcp.config import WritesMode
 from hotmart_membrane_mcp.errors import WritesDisabled
 from hotmart_membrane_mcp.safety.classify import classify_proxy
 from hotmart_membrane_mcp.safety.confirm import ConfirmationStore, request_fingerprint
 from hotmart_membrane_mcp.safety.gate import (
     CONFIRM_INPUT_KEY,
     Proceed,
-    WritesMode,
     authorize_write,
     client_accepts_form_elicitation,
     refuse_in_deny_mode,

@@ -6,7 +6,7 @@ calendar dates and local times, and get milliseconds wrong (seconds, local midni
 
 - epoch milliseconds (11 to 13 digits), passed through unchanged;
 - an ISO 8601 date, ``2026-03-01``, meaning midnight at the start of that day in the request's
-  zone (hotmart/zones.py: the ``timezone`` argument, ``HOTMART_MCP_TIMEZONE`` or the machine's;
+  zone (zones.py: the ``timezone`` argument, ``HOTMART_MCP_TIMEZONE`` or the machine's;
   UTC when no zone is passed here);
 - an ISO 8601 date-time WITH a zone, ``2026-03-01T10:00:00-03:00`` or ``...Z``.
 
@@ -24,8 +24,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..errors import InvalidInput
+from ..zones import iso_in_zone
 from .catalogue import Endpoint
-from .zones import iso_in_zone
 
 _ISO = re.compile(
     r"^(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"

@@ -15,16 +15,14 @@ import errno
 import io
 import json
 import os
-import sys
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
 
 from ..errors import InvalidInput
 
-APP_DIR_NAME = "hotmart-membrane-mcp"
 # Most file systems allow 255 bytes per name (NAME_MAX); the schema's 255 characters can be more
 # bytes in UTF-8, so each part of save_to is measured in bytes too. The temporary file beside it
 # has a short fixed name (_TEMP_PREFIX + 8 random characters + ".tmp"), never one derived from it.
@@ -43,28 +41,6 @@ class SavedExport:
     rows: int
     columns: list[str]
     preview: list[Any] = field(default_factory=list)
-
-
-def default_export_dir(
-    environ: Mapping[str, str] | None = None, platform: str | None = None, home: Path | None = None
-) -> Path:
-    """The per-user data folder for exports, following each platform's convention.
-
-    Linux and others: ``$XDG_DATA_HOME`` or ``~/.local/share``; macOS: ``~/Library/Application
-    Support``; Windows: ``%LOCALAPPDATA%``. Then ``hotmart-membrane-mcp/exports``.
-    """
-    environ = os.environ if environ is None else environ
-    platform = sys.platform if platform is None else platform
-    home = Path.home() if home is None else home
-    if platform.startswith("win"):
-        base = Path(environ.get("LOCALAPPDATA") or home / "AppData" / "Local")
-    elif platform == "darwin":
-        base = home / "Library" / "Application Support"
-    else:
-        xdg = environ.get("XDG_DATA_HOME", "")
-        # The XDG spec says to ignore a relative value.
-        base = Path(xdg) if xdg and Path(xdg).is_absolute() else home / ".local" / "share"
-    return base / APP_DIR_NAME / "exports"
 
 
 def resolve_export_path(save_to: str, export_dir: Path) -> tuple[Path, str]:

@@ -17,7 +17,7 @@ import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .zones import iso_in_zone
+from ..zones import iso_in_zone
 
 ISO_SUFFIX = "_iso"
 _DATE_KEY = re.compile(r"(^|_)(date|datetime)(_|$)|^last_update$|^trial_end$|_at$")

@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from .zones import moment
+from ..zones import moment
 
 NO_CURRENCY = "UNKNOWN"
 NO_VALUE = "(none)"

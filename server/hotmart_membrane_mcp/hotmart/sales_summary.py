@@ -23,6 +23,7 @@ import anyio
 
 from ..errors import HotmartMcpError, InvalidInput
 from ..membrane.models import ProxyRequest
+from ..zones import iso_in_zone
 from .catalogue import SALE_STATUSES
 from .paging import STOP_MAX_PAGES, OnPage, Send, Sleep, fetch_all
 from .projection import with_select
@@ -37,7 +38,6 @@ from .sales_aggregate import (
     sale_from_item,
     totals_by_status,
 )
-from .zones import iso_in_zone
 
 SALES_HISTORY_PATH = "/payments/api/v1/sales/history"
 PAGE_SIZE = 500  # hotmart-api.md §3.1: INFERRED common ceiling; larger values are clamped anyway

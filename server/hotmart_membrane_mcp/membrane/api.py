@@ -26,6 +26,7 @@ from urllib.parse import quote, urlsplit
 import anyio
 import httpx2
 
+from ..config import DEFAULT_API_MAX_CONCURRENCY
 from ..errors import (
     BackendUnavailable,
     CliFailed,
@@ -43,9 +44,7 @@ from .tokens import TokenSource
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_API_URL = "https://api.getmembrane.com"  # FACT (§3.1, SDK DEFAULT_API_URI)
 API_VERSION = "2025-10-21"  # FACT (§3.1): the version the SDK sends
-DEFAULT_MAX_CONCURRENCY = 16
 DEFAULT_MAX_RETRIES = 3
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 # Only reads are retried: HTTP calls PUT and DELETE idempotent, but Hotmart's refund is a PUT and
@@ -81,7 +80,7 @@ class ApiBackend:
         tokens: TokenSource,
         *,
         timeout_s: float,
-        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+        max_concurrency: int = DEFAULT_API_MAX_CONCURRENCY,
         max_retries: int = DEFAULT_MAX_RETRIES,
         sleep: Sleep = anyio.sleep,
         transport: httpx2.AsyncBaseTransport | None = None,

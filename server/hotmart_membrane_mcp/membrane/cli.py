@@ -16,13 +16,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..errors import InvalidInput, NotLoggedIn
-from ..safety.guards import check_api_path, check_body, check_headers, check_path_params, check_query
+from ..formats import check_app_url
 from . import parse
 from .failure import raise_for_failure
 from .models import Action, ActionRun, Connection, LoginStart, LoginStatus, ProxyRequest, ProxyResponse
+from .request_guards import check_api_path, check_body, check_headers, check_path_params, check_query
 from .runner import CliResult, CliRunner
 from .validate import (
-    check_app_url,
     check_client_name,
     check_id,
     check_login_code,

@@ -24,10 +24,8 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Protocol
 
-TOKEN_VARIABLES = ("MEMBRANE_TOKEN", "MEMBRANE_ACCESS_TOKEN")
-WORKSPACE_KEY = "MEMBRANE_WORKSPACE_KEY"
-WORKSPACE_SECRET = "MEMBRANE_WORKSPACE_SECRET"
-TENANT_KEY = "MEMBRANE_TENANT_KEY"
+from ..config import TENANT_KEY, TOKEN_VARIABLES, WORKSPACE_KEY, WORKSPACE_SECRET, token_variables
+
 TOKEN_LIFETIME_S = 3600  # FACT (SDK mintToken): one hour
 RENEW_MARGIN_S = 60  # FACT (SDK): re-minted when under 60 s remain
 
@@ -157,33 +155,19 @@ def _b64(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
 
 
-class TokenConfigError(ValueError):
-    """The token variables are set inconsistently; the message names the variable."""
-
-    def __init__(self, variable: str, problem: str) -> None:
-        super().__init__(f"{variable}: {problem}")
-        self.variable = variable
-
-
 def token_source_from_env(environ: Mapping[str, str]) -> TokenSource | None:
     """The first configured source (module docstring), or None when no token variable is set.
 
     Raises:
-        TokenConfigError: only half of the workspace pair is set.
+        ConfigError: only half of the workspace pair is set.
     """
-
-    def get(name: str) -> str | None:
-        return environ.get(name, "").strip() or None
-
-    for variable in TOKEN_VARIABLES:
-        token = get(variable)
-        if token is not None:
-            return StaticToken(token, variable)
-    key, secret = get(WORKSPACE_KEY), get(WORKSPACE_SECRET)
-    if key is None and secret is None:
+    names = token_variables(environ)
+    if not names:
         return None
-    if key is None:
-        raise TokenConfigError(WORKSPACE_KEY, f"is required with {WORKSPACE_SECRET}")
-    if secret is None:
-        raise TokenConfigError(WORKSPACE_SECRET, f"is required with {WORKSPACE_KEY}")
-    return MintedToken(key, secret, get(TENANT_KEY))
+
+    def get(name: str) -> str:
+        return environ.get(name, "").strip()
+
+    if names[0] in TOKEN_VARIABLES:
+        return StaticToken(get(names[0]), names[0])
+    return MintedToken(get(WORKSPACE_KEY), get(WORKSPACE_SECRET), get(TENANT_KEY) or None)

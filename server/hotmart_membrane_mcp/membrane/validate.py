@@ -6,26 +6,20 @@ carry NUL, CR or LF (NUL cannot be passed to exec at all; CR/LF would let a log 
 Each check raises ``InvalidInput`` naming the field, so the agent knows exactly what to fix.
 
 The HTTP arguments of ``membrane request`` (path, method, headers, query, path parameters, body)
-have one implementation, in ``safety/guards.py``; only the CLI's own narrower method list is here.
+have one implementation, in ``membrane/request_guards.py``; only the CLI's own narrower method list is here.
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 from ..errors import InvalidInput
-from ..safety.guards import check_method
+from ..formats import CLIENT_NAME_PATTERN, ID_PATTERN
+from .request_guards import check_method
 
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$")
 LOGIN_CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,127}$")
-CLIENT_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-HOSTNAME_PATTERN = re.compile(
-    r"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$"
-)
 # membrane-cli.md §2.11 documents `-X` for these; HEAD through the CLI is UNKNOWN.
 CLI_REQUEST_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
-MAX_APP_URL_CHARS = 2000  # membrane-cli.md §2.4 (SDK EnsureConnectionRequest)
 _FORBIDDEN_CHARS = re.compile(r"[\x00\r\n]")
 
 
@@ -65,34 +59,6 @@ def check_client_name(value: object, field: str = "client_name") -> str:
     )
 
 
-def check_app_url(value: object, field: str = "app_url") -> str:
-    """Return ``value`` if it is an http(s) URL or a bare domain, else raise.
-
-    Only the shape that keeps argv safe is checked here; Membrane applies its own rules
-    (hostname with a dot, not an IPv4 address: membrane-cli.md §2.4) and its refusal comes back
-    as ``InvalidInput`` too.
-    """
-    if not isinstance(value, str) or not 0 < len(value) <= MAX_APP_URL_CHARS:
-        raise InvalidInput(
-            f"{field} must be a URL or domain of 1-{MAX_APP_URL_CHARS} characters.", field=field
-        )
-    if any(char.isspace() or ord(char) < 0x20 for char in value):
-        raise InvalidInput(f"{field} must not contain spaces or control characters.", field=field)
-    has_scheme = "://" in value
-    try:
-        parts = urlsplit(value if has_scheme else f"https://{value}")
-        hostname = parts.hostname or ""
-    except ValueError:
-        hostname = ""
-        parts = None
-    if parts is None or parts.scheme not in ("http", "https") or not HOSTNAME_PATTERN.fullmatch(hostname):
-        raise InvalidInput(
-            f'{field} must be an http(s) URL or a domain, e.g. "https://hotmart.com/" or "hotmart.com".',
-            field=field,
-        )
-    return value
-
-
 def check_text(value: object, field: str, *, max_chars: int = 1000, allow_empty: bool = False) -> str:
     """Return a one-line free-text value (names, intents) or raise if it holds NUL, CR or LF."""
     if not isinstance(value, str):
@@ -107,7 +73,7 @@ def check_text(value: object, field: str, *, max_chars: int = 1000, allow_empty:
 
 
 def check_request_method(value: object, field: str = "method") -> str:
-    """The upper-cased method if ``membrane request -X`` documents it (safety.guards' list minus HEAD)."""
+    """The upper-cased method if ``membrane request -X`` documents it (request_guards' list minus HEAD)."""
     method = check_method(value, field=field)
     if method not in CLI_REQUEST_METHODS:
         raise InvalidInput(f"{field} must be one of {', '.join(CLI_REQUEST_METHODS)}.", field=field)

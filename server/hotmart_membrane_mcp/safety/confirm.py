@@ -18,6 +18,8 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from ..membrane.request_guards import refuse
+
 FINGERPRINT_VERSION = "hotmart-membrane-mcp/request/v1"
 DEFAULT_TTL_S = 600.0
 DEFAULT_MAX_PENDING = 1_000
@@ -132,3 +134,22 @@ class ConfirmationStore:
         expired = [token for token, (_, expires_at) in self._pending.items() if now >= expires_at]
         for token in expired:
             del self._pending[token]
+
+
+def check_confirm_token(token: Any, *, field: str = "confirm_token") -> str | None:
+    """Accept a ``confirm_token`` only in the shape the server issues (``None`` when absent).
+
+    A token of any other shape cannot be one of ours, so it is refused as a malformed argument
+    instead of being looked up.
+    """
+    if token is None:
+        return None
+    if not isinstance(token, str):
+        raise refuse(field, "must be a string.")
+    if not TOKEN_PATTERN.fullmatch(token):
+        raise refuse(
+            field,
+            "is not a token this server issued.",
+            next_step="Pass confirm_token exactly as a confirmation_required result gave it, or omit it.",
+        )
+    return token

@@ -23,14 +23,12 @@ from mcp.types import ClientCapabilities, ElicitRequest, ElicitRequestFormParams
 from mcp.types.version import MODERN_PROTOCOL_VERSIONS
 from pydantic import BaseModel, Field
 
+from ..config import WritesMode
 from ..errors import WritesDisabled
 from .classify import WriteInfo
 from .confirm import ConfirmationStore
 
 logger = logging.getLogger(__name__)
-
-WritesMode = Literal["confirm", "allow", "deny"]
-WRITES_MODES: tuple[WritesMode, ...] = ("confirm", "allow", "deny")
 
 # Key of our one question in InputRequiredResult.input_requests, and the prefix of the
 # request_state we mint; the SDK seals request_state, this prefix only versions our payload.

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from urllib.parse import unquote
 
 from ..errors import InvalidInput
-from .guards import check_api_path, refuse
+from ..membrane.request_guards import check_api_path, refuse
 
 _WHOLE_SEGMENT = re.compile(r"^(?:\{([A-Za-z_][A-Za-z0-9_.-]*)\}|:([A-Za-z_][A-Za-z0-9_]*))$")
 _PLACEHOLDER_MARKS = re.compile(r"[{}:]")

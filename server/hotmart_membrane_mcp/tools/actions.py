@@ -15,10 +15,11 @@ from ..hotmart import club
 from ..hotmart.action_reads import run_warnings, search_notes
 from ..hotmart.readable_dates import with_iso_dates
 from ..hotmart.write_checks import action_creates_coupon, check_coupon
+from ..membrane import request_guards
 from ..membrane.models import Action
 from ..membrane.validate import check_id
-from ..safety import guards
 from ..safety.classify import WriteInfo, classify_action
+from ..safety.confirm import check_confirm_token
 from ..safety.gate import refuse_in_deny_mode
 from ..safety.resolved import ResolvedWrite
 from .arguments import ConfirmTokenArg, ConnectionIdArg
@@ -91,9 +92,9 @@ def register(server: MCPServer, state: ServerState) -> None:
     ) -> Annotated[CallToolResult, RunActionOutput] | InputRequiredResult:
         try:
             action_id = check_id(action_id, "action_id")
-            input = guards.check_action_input(input)
+            input = request_guards.check_action_input(input)
             explicit_connection = check_optional_id(connection_id, "connection_id")
-            token = guards.check_confirm_token(confirm_token)
+            token = check_confirm_token(confirm_token)
             action = await _action(state, action_id)
             info = classify_action(action, input)
             if info.is_write:

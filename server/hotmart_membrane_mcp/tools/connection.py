@@ -10,8 +10,9 @@ from mcp.types import CallToolResult, InputRequiredResult, ToolAnnotations
 from pydantic import Field
 
 from ..errors import HotmartMcpError
+from ..formats import check_app_url
 from ..membrane.models import BUILDING, CLIENT_ACTION_REQUIRED, Connection
-from ..membrane.validate import check_app_url, check_id, check_login_code
+from ..membrane.validate import check_id, check_login_code
 from . import url_elicitation
 from .client_identity import agent_type
 from .guards import check_not_option, check_phrase

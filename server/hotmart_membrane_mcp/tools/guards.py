@@ -1,6 +1,6 @@
 """Argument checks the tools apply before anything reaches the Membrane boundary.
 
-The HTTP arguments and the option-like test live in ``safety/guards.py`` (one implementation,
+The HTTP arguments and the option-like test live in ``membrane/request_guards.py`` (one implementation,
 which the CLI boundary calls again when it builds argv); the argv-specific shapes (ids, URLs,
 codes) live in ``membrane/validate.py``. This module only combines them for the tools' free text
 and optional ids, so every user-supplied slot answers a hostile value the same way:
@@ -9,8 +9,8 @@ and optional ids, so every user-supplied slot answers a hostile value the same w
 
 from __future__ import annotations
 
+from ..membrane.request_guards import check_not_option
 from ..membrane.validate import check_id, check_text
-from ..safety.guards import check_not_option
 
 __all__ = ["check_not_option", "check_optional_id", "check_phrase"]
 

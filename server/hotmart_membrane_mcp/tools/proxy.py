@@ -16,21 +16,21 @@ from pydantic import Field
 from ..errors import HotmartMcpError
 from ..hotmart.catalogue import find_endpoint, path_values
 from ..hotmart.write_checks import check_coupon, is_coupon_create, is_refund
-from ..hotmart.zones import request_zone
 from ..membrane.models import ProxyRequest
-from ..safety.classify import classify_proxy
-from ..safety.gate import refuse_in_deny_mode
-from ..safety.guards import (
+from ..membrane.request_guards import (
     check_api_path,
     check_body,
-    check_confirm_token,
     check_headers,
     check_method,
     check_path_params,
     check_query,
 )
+from ..safety.classify import classify_proxy
+from ..safety.confirm import check_confirm_token
+from ..safety.gate import refuse_in_deny_mode
 from ..safety.resolve import resolve_path
 from ..safety.resolved import ResolvedWrite
+from ..zones import request_zone
 from .arguments import ConfirmTokenArg, ConnectionIdArg, TimezoneArg
 from .guards import check_optional_id
 from .models import ProxyRequestOutput
@@ -64,7 +64,7 @@ QueryArg = Annotated[
     ),
 ]
 HeadersArg = Annotated[dict[str, str], Field(default_factory=dict, description="Never credentials.")]
-# Checked by safety.guards (object or array, bounded), so the listed schema only says so.
+# Checked by membrane.request_guards (object or array, bounded), so the listed schema only says so.
 BodyArg = Annotated[
     Any,
     Field(
@@ -170,7 +170,7 @@ def build_request(
     body: Any,
     path_params: Mapping[str, str | int],
 ) -> ProxyRequest:
-    """Check every slot (safety.guards) and build the request exactly as it will be sent.
+    """Check every slot (membrane.request_guards) and build the request exactly as it will be sent.
 
     The path's placeholders are filled here (safety.resolve), so the request carries the final
     path and no path parameters: the summary, the fingerprint, the read and the write all use

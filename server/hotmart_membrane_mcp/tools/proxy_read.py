@@ -42,9 +42,9 @@ from ..hotmart.pushdown import Pushed, as_query, push_down
 from ..hotmart.readable_dates import with_iso_dates
 from ..hotmart.resume import PageSpan, decode_token, encode_token, is_resume_token, request_fingerprint
 from ..hotmart.warnings import unknown_path_warning, warnings_for
-from ..hotmart.zones import Zone
 from ..membrane.models import ProxyRequest, ProxyResponse
 from ..safety.classify import fill_path
+from ..zones import Zone
 from .hotmart_io import progress_to, sender
 from .models import partial_notice
 from .state import ServerState

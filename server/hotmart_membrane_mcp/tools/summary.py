@@ -24,7 +24,7 @@ from ..hotmart.sales_summary import (
     normalise_statuses,
     summarize_sales,
 )
-from ..hotmart.zones import Zone, request_zone
+from ..zones import Zone, request_zone
 from .arguments import ConnectionIdArg, TimezoneArg
 from .hotmart_io import progress_to, sender
 from .models import PARTIAL_DESCRIPTION, OutputModel, partial_notice

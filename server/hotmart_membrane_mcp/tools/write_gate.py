@@ -1,6 +1,6 @@
 """Holding a write until a human agrees: the step run_action and proxy_request share.
 
-Each of the two tools checks its arguments (safety.guards), classifies the call
+Each of the two tools checks its arguments (membrane.request_guards), classifies the call
 (safety.classify), refuses a write on a read-only server before doing any work
 (``refuse_in_deny_mode``), and just before sending calls :func:`hold_write`. That returns
 ``None`` when the write may go now, or the result the tool returns instead, with nothing sent:
@@ -17,10 +17,11 @@ from typing import Any
 from mcp.server.mcpserver import Context
 from mcp.types import CallToolResult, InputRequiredResult, ToolAnnotations
 
+from ..config import WritesMode
 from ..errors import HotmartMcpError
 from ..hotmart.write_checks import check_coupon, refund_line, refuse_refund_of, sale_from_history
 from ..membrane.models import ProxyRequest
-from ..safety.gate import ConfirmationRequired, Proceed, WritesMode, authorize_write
+from ..safety.gate import ConfirmationRequired, Proceed, authorize_write
 from ..safety.resolved import ResolvedWrite
 from .models import GatedOutput
 from .results import ok

@@ -29,7 +29,6 @@ from typing import Any
 from urllib.parse import unquote
 
 from ..errors import InvalidInput
-from .confirm import TOKEN_PATTERN
 
 MAX_PATH_CHARS = 2_000
 MAX_PARAMS = 100
@@ -212,24 +211,6 @@ def check_action_input(input: Any, *, field: str = "input") -> dict[str, Any]:
         raise refuse(field, "must be a JSON object.")
     _check_json_size(input, field, MAX_ACTION_INPUT_BYTES)
     return input
-
-
-def check_confirm_token(token: Any, *, field: str = "confirm_token") -> str | None:
-    """Accept a ``confirm_token`` only in the shape the server issues (``None`` when absent).
-
-    A token of any other shape cannot be one of ours, so it is refused as a malformed argument
-    instead of being looked up.
-    """
-    if token is None:
-        return None
-    text = _require_str(token, field)
-    if not TOKEN_PATTERN.fullmatch(text):
-        raise refuse(
-            field,
-            "is not a token this server issued.",
-            next_step="Pass confirm_token exactly as a confirmation_required result gave it, or omit it.",
-        )
-    return text
 
 
 def _check_params(

@@ -9,7 +9,7 @@ import pytest
 
 from hotmart_membrane_mcp.errors import InvalidInput
 from hotmart_membrane_mcp.hotmart.catalogue import ENDPOINTS
-from hotmart_membrane_mcp.safety.guards import (
+from hotmart_membrane_mcp.membrane.request_guards import (
     MAX_ACTION_INPUT_BYTES,
     MAX_BODY_BYTES,
     MAX_PATH_CHARS,

@@ -9,7 +9,7 @@ import pytest
 from hotmart_membrane_mcp.errors import InvalidInput
 from hotmart_membrane_mcp.hotmart.catalogue import find_endpoint
 from hotmart_membrane_mcp.hotmart.dates import convert_dates, parse_instant
-from hotmart_membrane_mcp.hotmart.zones import Zone, iso_in_zone, load_zone, machine_zone, request_zone
+from hotmart_membrane_mcp.zones import Zone, iso_in_zone, load_zone, machine_zone, request_zone
 
 
 @pytest.mark.parametrize("name", ["Mars/Olympus", "-03:00", "../etc/passwd", "/usr/share/zoneinfo/UTC", ""])

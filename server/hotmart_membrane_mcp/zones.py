@@ -16,7 +16,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..errors import InvalidInput
+from .errors import InvalidInput
 
 UTC_NAME = "UTC"
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
