@@ -204,7 +204,7 @@ def _parse_backend(environ: Mapping[str, str], *, sandbox: bool) -> Backend:
 
 
 def _parse_api_url(environ: Mapping[str, str]) -> str:
-    # MEMBRANE_API_URL is the raw-API skills' name; MEMBRANE_API_URI the SDK's (membrane-cli.md §2.2).
+    # MEMBRANE_API_URL is the raw-API skills' name; MEMBRANE_API_URI the SDK's (membrane-cli-contract.md §3).
     for name in ("MEMBRANE_API_URL", "MEMBRANE_API_URI"):
         raw = environ.get(name, "").strip()
         if raw:
@@ -278,7 +278,7 @@ def _parse_app_url(environ: Mapping[str, str]) -> str:
         host = urlsplit(raw).hostname or ""
     except (InvalidInput, ValueError):
         raise ConfigError("HOTMART_MCP_APP_URL", problem) from None
-    # Membrane wants a host name with a dot (membrane-cli.md §2.4); a bare word is a typo, and
+    # Membrane wants a host name with a dot (membrane-cli-contract.md §4); a bare word is a typo, and
     # plain http would send the user's sign-in through an unencrypted page.
     if not raw.lower().startswith("https://") or "." not in host:
         raise ConfigError("HOTMART_MCP_APP_URL", problem)

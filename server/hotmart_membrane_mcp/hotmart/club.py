@@ -1,10 +1,10 @@
 """The members-area (Club) subdomain: where it comes from, and what to say when it is missing or wrong.
 
 Every Club read needs ``subdomain``, the address part of the members area
-(``https://<subdomain>.club.hotmart.com``), and no Hotmart endpoint lists it (hotmart-api.md
-§5.3). Hotmart answers a missing one with 422 and a wrong one with 404 (or the CDN's non-JSON
-answer, §2), neither of which tells an agent that only the user knows the value. So the server
-takes ``HOTMART_MCP_CLUB_SUBDOMAIN`` as the default, and otherwise says what the value is and to
+(``https://<subdomain>.club.hotmart.com``), and no Hotmart endpoint lists it (hotmart-api-traps.md
+§14.3). Hotmart answers a missing one with 422 and a wrong one with 404 (or the CDN's non-JSON
+answer, hotmart-api-traps.md §2), neither of which tells an agent that only the user knows the value. So the
+server takes ``HOTMART_MCP_CLUB_SUBDOMAIN`` as the default, and otherwise says what the value is and to
 ask the user once.
 """
 

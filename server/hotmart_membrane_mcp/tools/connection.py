@@ -22,7 +22,7 @@ from .state import ServerState
 from .tool_words import as_tool_steps
 
 MAX_WAIT_S = 120
-POLL_CHUNK_S = 30  # membrane-cli.md §2.5: `connection get --wait` waits at most 60 s per call
+POLL_CHUNK_S = 30  # membrane-cli-contract.md §5: `connection get --wait` waits at most 60 s per call
 
 ENSURE_DESCRIPTION = (
     "Find or create the Hotmart connection: call it first, and when a tool says it is not ready. Gives "
@@ -160,7 +160,7 @@ async def _find(
 async def _with_sign_in_link(state: ServerState, connection: Connection) -> Connection:
     """The connection with the link to show: the one already handed out while fresh, else a new one.
 
-    membrane-cli.md §2.5: a connection whose sign-in expired is reconnected, not replaced; a
+    membrane-cli-contract.md §5: a connection whose sign-in expired is reconnected, not replaced; a
     reconnect mints a new link, so it happens only when there is no fresh link to give
     (tools/sign_in_links.py).
     """
