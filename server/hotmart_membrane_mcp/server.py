@@ -76,13 +76,13 @@ class HotmartMcpServer(MCPServer[Any]):
         except MCPError:
             raise
         except HotmartMcpError as exc:
-            logger.info("Tool %r refused the call: %s %s", name, exc.error_type, exc.details.get("field"))
+            logger.info("Tool %r refused the call: %s %s", name, exc.error_type, exc.field)
             return keep_within_budget(failure(exc), self.max_result_chars)
         except ToolError as exc:
             if isinstance(exc, UnexpectedToolError) or not isinstance(exc.__cause__, ValidationError):
                 return self._unexpected(name, exc.__cause__ or exc)
             error = invalid_arguments(exc.__cause__)
-            logger.info("Tool %r rejected arguments: %s", name, error.details.get("field"))
+            logger.info("Tool %r rejected arguments: %s", name, error.field)
             return keep_within_budget(failure(error), self.max_result_chars)
         except Exception as exc:
             return self._unexpected(name, exc)

@@ -51,7 +51,7 @@ def missing(field: str) -> InvalidInput:
 
 def explain(error: HotmartMcpError, subdomain: str | None, *, from_default: bool) -> HotmartMcpError:
     """A 404/422 from a Club endpoint, said as what it most likely is: a wrong or missing subdomain."""
-    status = error.details.get("status")
+    status = error.status
     if not isinstance(error, UpstreamError) or status not in (404, 422):
         return error
     if status == 422 or not subdomain:
@@ -62,6 +62,6 @@ def explain(error: HotmartMcpError, subdomain: str | None, *, from_default: bool
         f"the subdomain is probably wrong. {WHAT_IT_IS}",
         next_step=ASK_ONCE + " Check ids in the path too.",
         status=status,
-        body=error.details.get("body"),
+        body=error.body,
         field="subdomain",
     )

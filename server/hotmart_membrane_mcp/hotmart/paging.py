@@ -155,13 +155,11 @@ def is_transient(exc: HotmartMcpError) -> bool:
     if isinstance(exc, NotAList):
         return False
     if isinstance(exc, UpstreamError):
-        status = exc.details.get("status")
-        if isinstance(status, int):
-            return status >= 500
-        body = exc.details.get("body")
-        return isinstance(body, dict) and body.get("error") == "internal_server_error"
+        if exc.status is not None:
+            return exc.status >= 500
+        return isinstance(exc.body, dict) and exc.body.get("error") == "internal_server_error"
     if isinstance(exc, CliFailed):
-        return exc.details.get("exit_code") not in (None, 0) and "os_error" not in exc.details
+        return exc.exit_code not in (None, 0) and exc.os_error is None
     return False
 
 
@@ -175,7 +173,7 @@ async def _send_retrying(
         try:
             return await send(request)
         except RateLimited as exc:
-            wait = _seconds(exc.details.get("retry_after_s"))
+            wait = _seconds(exc.retry_after_s)
             wait = wait if wait is not None else _FALLBACK_WAIT_S * 2**rate_limited
             rate_limited += 1
             if rate_limited == _MAX_ATTEMPTS_PER_PAGE or not await budget.wait(wait, after_page):
