@@ -1,8 +1,9 @@
 """The one error family of the server.
 
 Every failure an agent can do something about is one of these classes. The Membrane
-boundary raises them (mapped once, where the foreign error is first seen); tools turn them
-into an ``is_error`` tool result whose text is the JSON of :meth:`HotmartMcpError.payload`.
+boundary raises them (mapped once, where the foreign error is first seen); tools let them
+propagate, and the server (``HotmartMcpServer.call_tool``) turns each into an ``is_error`` tool
+result whose text is the JSON of :meth:`HotmartMcpError.payload`.
 Nothing above ``membrane/`` sees subprocess errors, exit codes or raw bytes.
 
     HotmartMcpError                      error_type
