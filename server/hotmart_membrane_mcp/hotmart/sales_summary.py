@@ -97,8 +97,7 @@ class Grouping:
 
 
 def normalise_statuses(statuses: Sequence[str] | None) -> list[str]:
-    """Upper-cased, de-duplicated statuses (all of hotmart-api-traps.md §14.1 when None); InvalidInput for
-    unknown ones."""
+    """Upper-cased, unique statuses (None: all, hotmart-api-traps.md §14.1); InvalidInput for unknown ones."""
     if statuses is None:
         return list(SALE_STATUSES)
     wanted = list(dict.fromkeys(status.strip().upper() for status in statuses if status.strip()))

@@ -6,13 +6,12 @@ the ``membrane-api-version`` header, and retries with exponential backoff for id
 requests on 429 (honouring Retry-After up to ``MAX_RETRY_AFTER_S``), 502, 503, 504 and
 transport errors. Action runs and proxied writes are never retried: they may have acted.
 
-Endpoints (FACT, membrane-cli-contract.md §11): ``POST /connections/ensure``, ``GET
-/connections[/{id}?wait&timeout]``,
-``GET /actions?connectionId&intent&limit``, ``GET /actions/{id}``, ``POST /actions/{id}/run``,
-``{METHOD} /connections/{id}/proxy/{path}`` (membrane-cli-contract.md §11 proxy notes). UNKNOWN
-(membrane-cli-contract.md §6): the reconnect endpoint; ``POST /connections/{id}/reconnect`` (IA-skill's) is
-used. Error bodies (membrane-cli-contract.md §13) go through the same ``failure.classify`` as the CLI's, so
-both backends raise the same classes.
+Endpoints (FACT, membrane-cli-contract.md §11): ``POST /connections/ensure``,
+``GET /connections[/{id}?wait&timeout]``, ``GET /actions?connectionId&intent&limit``,
+``GET /actions/{id}``, ``POST /actions/{id}/run``, ``{METHOD} /connections/{id}/proxy/{path}``.
+UNKNOWN (membrane-cli-contract.md §6): the reconnect endpoint; ``POST /connections/{id}/reconnect``
+(one skill's) is used. Error bodies (membrane-cli-contract.md §13) go through the same
+``failure.classify`` as the CLI's, so both backends raise the same classes.
 """
 
 from __future__ import annotations

@@ -19,8 +19,7 @@ _STOPWORDS = frozenset(
 
 
 def action_object(action: ActionDef, connection_id: str | None) -> dict[str, Any]:
-    """The Action object as the API lists it (FACT field names: SDK ActionApiResponse,
-    membrane-cli-contract.md §7)."""
+    """The Action object as the API lists it (FACT: SDK ActionApiResponse, membrane-cli-contract.md §7)."""
     item: dict[str, Any] = {
         "id": stable_id(f"action:{action.key}"),
         "key": action.key,

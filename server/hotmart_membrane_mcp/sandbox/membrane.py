@@ -263,8 +263,7 @@ def public(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def not_ready(connection: dict[str, Any]) -> MembraneError:
-    """The error of a call that needs a READY connection (INFERRED shape: membrane-cli-contract.md §13
-    ``connection`` type)."""
+    """The failure of a call that needs a READY connection (INFERRED shape, membrane-cli-contract.md §13)."""
     data: dict[str, Any] = {"connectionId": connection["id"], "state": connection["state"]}
     for field in ("clientAction", "error"):
         if field in connection:

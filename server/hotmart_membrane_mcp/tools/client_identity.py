@@ -1,5 +1,4 @@
-"""The agent type for ``membrane login --clientName`` ("used to adjust tooling", membrane-cli-contract.md
-§3)."""
+"""The agent type for ``membrane login --clientName`` (it adjusts tooling, membrane-cli-contract.md §3)."""
 
 from __future__ import annotations
 

@@ -238,8 +238,7 @@ def _coupons(
 def coupon_item(
     coupon_id: int, code: str, discount: float, start_ms: int, end_ms: int | None, now_ms: int
 ) -> dict[str, Any]:
-    """A coupon as the list endpoint shows it; ``status`` is lower-case as observed (hotmart-api-traps.md
-    §14.5)."""
+    """A coupon as the list shows it; ``status`` lower-case as observed (hotmart-api-traps.md §14.5)."""
     active = start_ms <= now_ms and (end_ms is None or now_ms <= end_ms)
     # Only "valid" is documented; "expired"/"scheduled" are INFERRED spellings for the other cases.
     status = "valid" if active else ("scheduled" if start_ms > now_ms else "expired")

@@ -68,8 +68,7 @@ class Query:
         raise bad_value(name, f"'{text}' is not a boolean")
 
     def enums(self, name: str, allowed: Iterable[str]) -> set[str] | None:
-        """The values of an enum filter; an unknown value is 400 ``invalid_parameter`` (hotmart-api-traps.md
-        §12)."""
+        """An enum filter's values; an unknown one is 400 ``invalid_parameter`` (hotmart-api-traps.md §12)."""
         chosen = self.values(name)
         if not chosen:
             return None

@@ -1,5 +1,4 @@
-"""Read endpoints for products, offers, plans, coupons, the Club, events and ``/me`` (hotmart-api-traps.md
-§14.3–§14.8)."""
+"""Reads of products, offers, plans, coupons, the Club, events, ``/me`` (hotmart-api-traps.md §14.3–§14.8)."""
 
 from __future__ import annotations
 
@@ -176,6 +175,5 @@ def _participant_filters(query: Query) -> list[Any]:
 
 
 def me(request: Request) -> dict[str, Any]:
-    """GET /user/api/v1/me: the account's profile (the real field list is UNKNOWN, hotmart-api-traps.md
-    §16)."""
+    """GET /user/api/v1/me: the account's profile (real field list UNKNOWN, hotmart-api-traps.md §16)."""
     return request.dataset.account

@@ -23,8 +23,7 @@ RECURRENCY_STATUS_BY_SALE = {
 
 
 def window_start(query: Query, name: str, now_ms: int, *, exempt: bool) -> int | None:
-    """A date filter's lower bound, defaulting to now - 30 days (hotmart-api-traps.md §5) unless the caller
-    named a record."""
+    """A date filter's lower bound: now - 30 days (hotmart-api-traps.md §5) unless a record is named."""
     given = query.epoch_ms(name)
     if given is not None or exempt:
         return given
@@ -131,8 +130,7 @@ def _summary_item(data: Dataset, item: dict[str, Any]) -> dict[str, Any]:
 
 
 def subscription_purchases(request: Request) -> list[dict[str, Any]]:
-    """GET /payments/api/v1/subscriptions/{subscriber_code}/purchases: a bare array (hotmart-api-traps.md
-    §3)."""
+    """GET /payments/api/v1/subscriptions/{subscriber_code}/purchases: an array (hotmart-api-traps.md §3)."""
     data, code = request.dataset, request.params["subscriber_code"]
     if data.subscription(code) is None:
         raise not_found(f"Subscription {code}")

@@ -1,5 +1,4 @@
-"""GET /payments/api/v1/subscriptions/transactions: one row per subscription charge (hotmart-api-traps.md
-§14.2)."""
+"""GET /payments/api/v1/subscriptions/transactions: one row per charge (hotmart-api-traps.md §14.2)."""
 
 from __future__ import annotations
 

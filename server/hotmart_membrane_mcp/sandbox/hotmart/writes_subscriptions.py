@@ -1,5 +1,7 @@
-"""Write endpoints on subscriptions: cancel, reactivate (single, bulk), due day, negotiation
-(hotmart-api-traps.md §14.2, §14.7)."""
+"""Subscription writes: cancel, reactivate (single, bulk), due day, negotiation.
+
+The endpoints: hotmart-api-traps.md §14.2, §14.7.
+"""
 
 from __future__ import annotations
 
@@ -23,8 +25,7 @@ NEGOTIABLE = {"DELAYED", "OVERDUE"}
 
 
 def date_string(ms: int) -> str:
-    """``YYYY-MM-DD HH:MM:SS`` (UTC), the date format of the cancel/reactivate answers (hotmart-api-traps.md
-    §4)."""
+    """``YYYY-MM-DD HH:MM:SS`` (UTC), the dates of the cancel/reactivate answers (hotmart-api-traps.md §4)."""
     return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(ms // 1000))
 
 
