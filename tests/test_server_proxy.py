@@ -21,7 +21,7 @@ async def test_get_returns_hotmarts_parsed_body(sandbox: Sandbox, era: str) -> N
 
     assert list(result)[0] == "status"
     assert result["status"] == "ok"
-    # membrane-cli.md §2.11: the CLI's request output is UNKNOWN; in body mode the status is not printed.
+    # membrane-cli-contract.md §9: the CLI's request output is UNKNOWN; body mode prints no status.
     assert result["http_status"] is None
     assert len(result["body"]["items"]) == 3
     # Hotmart's page_info is replaced by the paging fields, with our own continuation token.

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.anyio
 
 
 def stdio_server(sandbox: Sandbox, **env: str) -> StdioServerParameters:
-    # The SDK merges env over a minimal safe environment; PYTHONUNBUFFERED as mcp-sdk-2.md §8 advises.
+    # The SDK merges env over a minimal safe environment; PYTHONUNBUFFERED keeps its stderr unbuffered.
     return StdioServerParameters(
         command=sys.executable,
         args=["-m", "hotmart_membrane_mcp", "--sandbox"],

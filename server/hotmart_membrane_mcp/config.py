@@ -41,7 +41,7 @@ NPX_FALLBACK = ("npx", "-y", "@membranehq/cli@latest")
 SANDBOX_COMMAND = (sys.executable, "-m", "hotmart_membrane_mcp.sandbox")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 APP_DIR_NAME = "hotmart-membrane-mcp"
-DEFAULT_API_URL = "https://api.getmembrane.com"  # FACT (§3.1, SDK DEFAULT_API_URI)
+DEFAULT_API_URL = "https://api.getmembrane.com"  # FACT (membrane-cli-contract.md §11, SDK DEFAULT_API_URI)
 DEFAULT_API_MAX_CONCURRENCY = 16
 # Where the api backend's token comes from, first match wins (membrane/tokens.py).
 TOKEN_VARIABLES = ("MEMBRANE_TOKEN", "MEMBRANE_ACCESS_TOKEN")
@@ -234,7 +234,7 @@ def token_variables(environ: Mapping[str, str]) -> tuple[str, ...]:
 
 
 def _parse_api_url(environ: Mapping[str, str]) -> str:
-    # MEMBRANE_API_URL is the raw-API skills' name; MEMBRANE_API_URI the SDK's (membrane-cli.md §2.2).
+    # MEMBRANE_API_URL is the raw-API skills' name; MEMBRANE_API_URI the SDK's (membrane-cli-contract.md §3).
     for name in ("MEMBRANE_API_URL", "MEMBRANE_API_URI"):
         raw = environ.get(name, "").strip()
         if raw:
@@ -313,7 +313,7 @@ def _parse_app_url(environ: Mapping[str, str]) -> str:
         host = urlsplit(raw).hostname or ""
     except (InvalidInput, ValueError):
         raise ConfigError("HOTMART_MCP_APP_URL", problem) from None
-    # Membrane wants a host name with a dot (membrane-cli.md §2.4); a bare word is a typo, and
+    # Membrane wants a host name with a dot (membrane-cli-contract.md §4); a bare word is a typo, and
     # plain http would send the user's sign-in through an unencrypted page.
     if not raw.lower().startswith("https://") or "." not in host:
         raise ConfigError("HOTMART_MCP_APP_URL", problem)

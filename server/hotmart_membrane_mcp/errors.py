@@ -1,8 +1,9 @@
 """The one error family of the server.
 
 Every failure an agent can do something about is one of these classes. The Membrane
-boundary raises them (mapped once, where the foreign error is first seen); tools turn them
-into an ``is_error`` tool result whose text is the JSON of :meth:`HotmartMcpError.payload`.
+boundary raises them (mapped once, where the foreign error is first seen); tools let them
+propagate, and the server (``HotmartMcpServer.call_tool``) turns each into an ``is_error`` tool
+result whose text is the JSON of :meth:`HotmartMcpError.payload`.
 Nothing above ``membrane/`` sees subprocess errors, exit codes or raw bytes.
 
     HotmartMcpError                      error_type
@@ -22,9 +23,10 @@ Nothing above ``membrane/`` sees subprocess errors, exit codes or raw bytes.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 MAX_DETAIL_CHARS = 2_000
+_T = TypeVar("_T")
 
 
 def shorten(text: str, limit: int = MAX_DETAIL_CHARS) -> str:
@@ -46,6 +48,47 @@ class HotmartMcpError(Exception):
         self.next_step = next_step or self.default_next_step
         self.details = {key: value for key, value in details.items() if value is not None}
 
+    # Typed attributes for the details code reads back (httpx style: ``exc.status``, not
+    # ``exc.details.get("status")``). They read ``details``, which stays the one store, because
+    # ``payload()`` must list the details in the order the raising code named them.
+
+    @property
+    def field(self) -> str | None:
+        """The input field the error is about (dotted for nested input), when one is."""
+        return _typed(self.details.get("field"), str)
+
+    @property
+    def status(self) -> int | None:
+        """The HTTP status Hotmart or Membrane answered with, when known."""
+        return _typed(self.details.get("status"), int)
+
+    @property
+    def body(self) -> Any:
+        """The response body that came with the failure (shortened text or parsed JSON), if any."""
+        return self.details.get("body")
+
+    @property
+    def retry_after_s(self) -> float | None:
+        """Seconds to wait before retrying, when the answer said."""
+        value = self.details.get("retry_after_s")
+        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+    @property
+    def exit_code(self) -> int | None:
+        """The Membrane CLI's exit code, when a CLI process ran and ended."""
+        return _typed(self.details.get("exit_code"), int)
+
+    @property
+    def os_error(self) -> str | None:
+        """The errno name when the CLI process could not be started or talked to (``ENOENT``...)."""
+        return _typed(self.details.get("os_error"), str)
+
+    @property
+    def timeout_s(self) -> float | None:
+        """The limit that was exceeded, in seconds, for a timeout."""
+        value = self.details.get("timeout_s")
+        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
     def payload(self) -> dict[str, Any]:
         """The JSON object an agent receives as the text of the ``is_error`` result."""
         return {
@@ -54,6 +97,13 @@ class HotmartMcpError(Exception):
             "next_step": self.next_step,
             **self.details,
         }
+
+
+def _typed(value: Any, kind: type[_T]) -> _T | None:
+    """``value`` when it is a ``kind`` (a bool does not count as an int), else None."""
+    if isinstance(value, kind) and not isinstance(value, bool):
+        return value
+    return None
 
 
 class BackendUnavailable(HotmartMcpError):

@@ -16,14 +16,14 @@ CLIENT_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 HOSTNAME_PATTERN = re.compile(
     r"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$"
 )
-MAX_APP_URL_CHARS = 2000  # membrane-cli.md §2.4 (SDK EnsureConnectionRequest)
+MAX_APP_URL_CHARS = 2000  # membrane-cli-contract.md §4 (SDK EnsureConnectionRequest)
 
 
 def check_app_url(value: object, field: str = "app_url") -> str:
     """Return ``value`` if it is an http(s) URL or a bare domain, else raise.
 
     Only the shape that keeps argv safe is checked here; Membrane applies its own rules
-    (hostname with a dot, not an IPv4 address: membrane-cli.md §2.4) and its refusal comes back
+    (hostname with a dot, not an IPv4 address: membrane-cli-contract.md §4) and its refusal comes back
     as ``InvalidInput`` too.
     """
     if not isinstance(value, str) or not 0 < len(value) <= MAX_APP_URL_CHARS:

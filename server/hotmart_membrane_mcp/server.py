@@ -50,6 +50,8 @@ class HotmartMcpServer(MCPServer[Any]):
 
     - an unknown tool, or arguments the tool does not have (pydantic would silently drop them),
       are ``invalid_input`` naming them and listing what exists;
+    - a ``HotmartMcpError`` (raised by a tool body, which the SDK wraps in a ``ToolError``, or by
+      the checks here) is its own typed result: tools raise and never build error results;
     - arguments that fail the input schema (a ``ToolError`` caused by a pydantic
       ``ValidationError``) are ``invalid_input`` naming the field path;
     - anything else a tool raises (``UnexpectedToolError``: an ``OSError`` from a backend, a bug)
@@ -76,16 +78,22 @@ class HotmartMcpServer(MCPServer[Any]):
         except MCPError:
             raise
         except HotmartMcpError as exc:
-            logger.info("Tool %r refused the call: %s %s", name, exc.error_type, exc.details.get("field"))
-            return keep_within_budget(failure(exc), self.max_result_chars)
+            return self._refused(name, exc)
         except ToolError as exc:
+            if isinstance(exc.__cause__, HotmartMcpError):
+                # The SDK wraps what a tool body raises; our own errors are results, not crashes.
+                return self._refused(name, exc.__cause__)
             if isinstance(exc, UnexpectedToolError) or not isinstance(exc.__cause__, ValidationError):
                 return self._unexpected(name, exc.__cause__ or exc)
             error = invalid_arguments(exc.__cause__)
-            logger.info("Tool %r rejected arguments: %s", name, error.details.get("field"))
+            logger.info("Tool %r rejected arguments: %s", name, error.field)
             return keep_within_budget(failure(error), self.max_result_chars)
         except Exception as exc:
             return self._unexpected(name, exc)
+
+    def _refused(self, name: str, exc: HotmartMcpError) -> CallToolResult:
+        logger.info("Tool %r refused the call: %s %s", name, exc.error_type, exc.field)
+        return keep_within_budget(failure(exc), self.max_result_chars)
 
     def _unexpected(self, name: str, exc: BaseException) -> CallToolResult:
         logger.error("Tool %r failed unexpectedly", name, exc_info=exc)

@@ -1,7 +1,7 @@
 """fetch_all on answers the simulator does not give: refused select, missing page_info, loops.
 
 These answers come from a scripted `send` (the process boundary), one per situation that real
-Hotmart is documented or observed to produce (hotmart-api.md §2, §3.1, §3.4, §4).
+Hotmart is documented or observed to produce (hotmart-api-traps.md §2, §3, §7, §12).
 """
 
 from __future__ import annotations

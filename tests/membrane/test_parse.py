@@ -1,4 +1,4 @@
-"""Tolerant parsing of Membrane CLI output (membrane-cli.md §6.2) and the error mapping."""
+"""Tolerant parsing of Membrane CLI output (membrane-cli-contract.md §10) and the error mapping."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ from hotmart_membrane_mcp.safety.classify import classify_action, classify_proxy
 WRITE_ENDPOINTS = [endpoint for endpoint in ENDPOINTS if endpoint.write]
 READ_ENDPOINTS = [endpoint for endpoint in ENDPOINTS if not endpoint.write]
 
-# hotmart-api.md §5.10 and issue #4: the writes that cannot be undone.
+# hotmart-api-traps.md §15 and issue #4: the writes that cannot be undone.
 IRREVERSIBLE_WRITES = {
     ("PUT", "/payments/api/v1/sales/{transaction_code}/refund"),
     ("POST", "/payments/api/v1/subscriptions/{subscriber_code}/cancel"),

@@ -1,4 +1,4 @@
-"""Cursor pagination, page sizes, tokens and ``select`` (hotmart-api.md §3.1, §3.4)."""
+"""Cursor pagination, page sizes, tokens and ``select`` (hotmart-api-traps.md §3, §7)."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 A trap does not depend on the route: the subscriptions list covers 30 days by default whether
 an agent calls ``GET /payments/api/v1/subscriptions`` or a Membrane action that wraps it (issue
 #10: an action returned 7 of 83 subscriptions, silently). Membrane does not promise to say
-which endpoint an action calls (membrane-cli.md §2.8: ``config`` is UNKNOWN in shape), so:
+which endpoint an action calls (membrane-cli-contract.md §7: ``config`` is UNKNOWN in shape), so:
 
 1. a path in the action's ``config`` that matches a catalogue endpoint wins;
 2. otherwise its key, name and description are read for the resource and the kind of read.

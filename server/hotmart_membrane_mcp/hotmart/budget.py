@@ -1,6 +1,6 @@
 """Keep every tool result under a character budget, and say exactly what was left out.
 
-Agents misread elided results as complete (peers.md pain points 6-7), so a result is never cut
+Agents misread elided results as complete (a pain point seen with peer MCP servers), so a result is never cut
 silently: a cut list carries ``truncated: true``, how many items it holds, a token that resumes
 at the first missing item and one sentence on how to get the rest; an uncut list says
 ``truncated: false``. Lists are cut only between items, never inside one, so the result is

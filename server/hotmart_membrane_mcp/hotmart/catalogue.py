@@ -2,7 +2,7 @@
 
 The proxy's read/write classification, the confirmation summaries, the date conversion, the
 paging helper, the traps we warn about and the ``hotmart://api/...`` resources all read this
-table, so they cannot disagree. Source: hotmart-api.md §3–§5 (paths are relative to
+table, so they cannot disagree. Source: hotmart-api-traps.md §3–§14 (paths are relative to
 ``https://developers.hotmart.com``).
 """
 
@@ -14,7 +14,7 @@ from typing import Literal
 
 Shape = Literal["paged", "array", "object", "empty"]
 
-# §3.5: these endpoints hide every sale that is not APPROVED or COMPLETE unless a status
+# hotmart-api-traps.md §8: these endpoints hide every sale that is not APPROVED or COMPLETE unless a status
 # (or a transaction code) is given.
 SALES_STATUS_TRAP = (
     "Without `transaction_status` (or `transaction`), Hotmart returns only APPROVED and COMPLETE "
@@ -29,7 +29,7 @@ SUMMARY_COMMISSION_TRAP = (
     "sales_summary tool for gross totals per currency and status."
 )
 
-# §5.1: every purchase status of the REST API ("UNDER_ANALISYS" is Hotmart's spelling).
+# hotmart-api-traps.md §14.1: every purchase status of the REST API ("UNDER_ANALISYS" is Hotmart's spelling).
 SALE_STATUSES: tuple[str, ...] = (
     "APPROVED",
     "BLOCKED",
@@ -83,7 +83,7 @@ def _compile(template: str) -> re.Pattern[str]:
 _SALES_FILTERS = ("max_results", "page_token", "product_id", "start_date", "end_date", "transaction")
 
 ENDPOINTS: tuple[Endpoint, ...] = (
-    # --- sales (§5.1)
+    # --- sales (hotmart-api-traps.md §14.1)
     Endpoint(
         "GET",
         "/payments/api/v1/sales/history",
@@ -158,7 +158,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         write=True,
         write_description="Issue a new boleto (bank slip) for the sale and send it to the buyer.",
     ),
-    # --- subscriptions (§5.2)
+    # --- subscriptions (hotmart-api-traps.md §14.2)
     Endpoint(
         "GET",
         "/payments/api/v1/subscriptions",
@@ -296,7 +296,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         write_description="Move the monthly charge day (effective after the next scheduled charge).",
         quirks=("Refused for subscriptions in trial (subscription_in_trial_period).",),
     ),
-    # --- installment negotiation (§5.7)
+    # --- installment negotiation (hotmart-api-traps.md §14.7)
     Endpoint(
         "POST",
         "/payments/api/v1/installments/negotiate",
@@ -308,7 +308,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         irreversible=True,
         write_description="Generate a real boleto or Pix charge for overdue installments of a subscription.",
     ),
-    # --- members area (§5.3)
+    # --- members area (hotmart-api-traps.md §14.3)
     Endpoint(
         "GET",
         "/club/api/v1/modules",
@@ -341,7 +341,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         ("subdomain",),
         shape="object",
     ),
-    # --- products (§5.4)
+    # --- products (hotmart-api-traps.md §14.4)
     Endpoint(
         "GET",
         "/products/api/v1/products",
@@ -365,7 +365,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         ("max_results", "page_token"),
         quirks=("The path takes the product ucode, not its numeric id.",),
     ),
-    # --- coupons (§5.5)
+    # --- coupons (hotmart-api-traps.md §14.5)
     Endpoint(
         "POST",
         "/products/api/v1/product/{product_id}/coupon",
@@ -395,7 +395,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         write_description="Delete the coupon: buyers can no longer use it. Cannot be undone.",
         quirks=("Takes the numeric coupon id from the list, not the coupon code.",),
     ),
-    # --- event tickets (§5.6)
+    # --- event tickets (hotmart-api-traps.md §14.6)
     Endpoint(
         "GET",
         "/events/api/v1/{event_id}/info",
@@ -422,7 +422,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         ),
         ("last_update",),
     ),
-    # --- user (§5.8)
+    # --- user (hotmart-api-traps.md §14.8)
     Endpoint(
         "GET", "/user/api/v1/me", "user", "Profile of the account behind the credentials.", shape="object"
     ),

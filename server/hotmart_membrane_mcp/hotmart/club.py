@@ -1,10 +1,10 @@
 """The members-area (Club) subdomain: where it comes from, and what to say when it is missing or wrong.
 
 Every Club read needs ``subdomain``, the address part of the members area
-(``https://<subdomain>.club.hotmart.com``), and no Hotmart endpoint lists it (hotmart-api.md
-§5.3). Hotmart answers a missing one with 422 and a wrong one with 404 (or the CDN's non-JSON
-answer, §2), neither of which tells an agent that only the user knows the value. So the server
-takes ``HOTMART_MCP_CLUB_SUBDOMAIN`` as the default, and otherwise says what the value is and to
+(``https://<subdomain>.club.hotmart.com``), and no Hotmart endpoint lists it (hotmart-api-traps.md
+§14.3). Hotmart answers a missing one with 422 and a wrong one with 404 (or the CDN's non-JSON
+answer, hotmart-api-traps.md §2), neither of which tells an agent that only the user knows the value. So the
+server takes ``HOTMART_MCP_CLUB_SUBDOMAIN`` as the default, and otherwise says what the value is and to
 ask the user once.
 """
 
@@ -51,7 +51,7 @@ def missing(field: str) -> InvalidInput:
 
 def explain(error: HotmartMcpError, subdomain: str | None, *, from_default: bool) -> HotmartMcpError:
     """A 404/422 from a Club endpoint, said as what it most likely is: a wrong or missing subdomain."""
-    status = error.details.get("status")
+    status = error.status
     if not isinstance(error, UpstreamError) or status not in (404, 422):
         return error
     if status == 422 or not subdomain:
@@ -62,6 +62,6 @@ def explain(error: HotmartMcpError, subdomain: str | None, *, from_default: bool
         f"the subdomain is probably wrong. {WHAT_IT_IS}",
         next_step=ASK_ONCE + " Check ids in the path too.",
         status=status,
-        body=error.details.get("body"),
+        body=error.body,
         field="subdomain",
     )

@@ -1,6 +1,6 @@
 """Dates an agent can write, turned into the epoch milliseconds Hotmart reads.
 
-Hotmart's date filters are epoch milliseconds in UTC (hotmart-api.md §3.2). Agents think in
+Hotmart's date filters are epoch milliseconds in UTC (hotmart-api-traps.md §4). Agents think in
 calendar dates and local times, and get milliseconds wrong (seconds, local midnight, compact
 ``20260301``). For the query parameters the catalogue lists as dates we accept:
 

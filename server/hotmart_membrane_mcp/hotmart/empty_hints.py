@@ -7,7 +7,7 @@ agent can retry once instead of telling the user "no such sale":
 - a transaction code that is not ``HP`` + digits in upper case (``hp123...``, ``123...``);
 - a date window next to a lookup of one record (a sale is filtered by its order date, a
   subscription by its accession date, so the window may leave the record out);
-- the 30-day default window of the subscription endpoints (hotmart-api.md §3.2).
+- the 30-day default window of the subscription endpoints (hotmart-api-traps.md §5).
 """
 
 from __future__ import annotations

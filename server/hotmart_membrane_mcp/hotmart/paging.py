@@ -1,7 +1,7 @@
 """Follow Hotmart's page cursor to the end, with progress, rate-limit waits and honest stops.
 
 One page of sales is 500 items at most, so "all sales in March" is many calls. This walks
-``page_info.next_page_token`` (hotmart-api.md §3.1), reports after every page (so MCP clients
+``page_info.next_page_token`` (hotmart-api-traps.md §3), reports after every page (so MCP clients
 that reset their timeout on progress keep waiting), waits out 429s within a bounded total, and
 when it has to stop early (page cap, item cap, an error on a later page) it keeps what it has,
 says ``complete: False`` with the reason, and returns the exact point to resume from.
@@ -29,7 +29,7 @@ Send = Callable[[ProxyRequest], Awaitable[ProxyResponse]]
 OnPage = Callable[[int, "int | None", str], Awaitable[None]]
 Sleep = Callable[[float], Awaitable[None]]
 
-# Retry-After is UNKNOWN on Hotmart's 429 (hotmart-api.md §4, §10): without it, back off from
+# Retry-After is UNKNOWN on Hotmart's 429 (hotmart-api-traps.md §13, §16): without it, back off from
 # this many seconds, doubling, within the caller's total wait limit.
 _FALLBACK_WAIT_S = 2.0
 _MAX_ATTEMPTS_PER_PAGE = 6
@@ -104,7 +104,7 @@ def _page_parts(body: Any) -> tuple[list[Any], dict[str, Any] | None]:
     """(items, page_info) of a response body; page_info None when the body has none."""
     if body is None or body == {}:
         return [], None
-    if isinstance(body, list):  # a bare-array endpoint (hotmart-api.md §3.1): one page, complete
+    if isinstance(body, list):  # a bare-array endpoint (hotmart-api-traps.md §3): one page, complete
         return body, {}
     if isinstance(body, dict) and isinstance(body.get("items"), list):
         page_info = body.get("page_info")
@@ -155,13 +155,11 @@ def is_transient(exc: HotmartMcpError) -> bool:
     if isinstance(exc, NotAList):
         return False
     if isinstance(exc, UpstreamError):
-        status = exc.details.get("status")
-        if isinstance(status, int):
-            return status >= 500
-        body = exc.details.get("body")
-        return isinstance(body, dict) and body.get("error") == "internal_server_error"
+        if exc.status is not None:
+            return exc.status >= 500
+        return isinstance(exc.body, dict) and exc.body.get("error") == "internal_server_error"
     if isinstance(exc, CliFailed):
-        return exc.details.get("exit_code") not in (None, 0) and "os_error" not in exc.details
+        return exc.exit_code not in (None, 0) and exc.os_error is None
     return False
 
 
@@ -175,7 +173,7 @@ async def _send_retrying(
         try:
             return await send(request)
         except RateLimited as exc:
-            wait = _seconds(exc.details.get("retry_after_s"))
+            wait = _seconds(exc.retry_after_s)
             wait = wait if wait is not None else _FALLBACK_WAIT_S * 2**rate_limited
             rate_limited += 1
             if rate_limited == _MAX_ATTEMPTS_PER_PAGE or not await budget.wait(wait, after_page):
@@ -274,7 +272,7 @@ async def fetch_all(
             explanation = f"Page {result.pages_fetched + 1} failed: {exc.message}"
             return stop(STOP_ERROR, explanation, ResumePoint(token, skip))
         if page_info is None and sends_select and not result.select_dropped:
-            # hotmart-api.md §3.4: an unknown `select` attribute yields `{}`; we project locally
+            # hotmart-api-traps.md §7: an unknown `select` attribute yields `{}`; we project locally
             # anyway, so fetch the page again without `select` rather than lose it.
             logger.info("Hotmart ignored or refused `select`; fetching again without it")
             result.select_dropped = True
@@ -285,7 +283,8 @@ async def fetch_all(
                     "Hotmart's answer had no page_info, so it cannot be known whether more pages exist."
                 )
                 return stop(STOP_NO_PAGE_INFO, explanation, ResumePoint(token, skip))
-            page_info = {}  # an empty answer to the first page: nothing matches (§2: empty 2xx bodies)
+            # an empty answer to the first page: nothing matches (hotmart-api-traps.md §2: empty 2xx bodies)
+            page_info = {}
         result.pages_fetched += 1
         result.http_status = response.status
         total = page_info.get("total_results")
@@ -320,7 +319,7 @@ async def fetch_all(
             )
             return stop(STOP_REPEATED_TOKEN, explanation, None)
         token, skip = next_token, 0
-        # hotmart-api.md §4: RateLimit-Remaining/-Reset come with every answer; when the quota is
+        # hotmart-api-traps.md §13: RateLimit-Remaining/-Reset come with every answer; when the quota is
         # spent, waiting now is cheaper than collecting a 429 first.
         reset = _seconds(_header(response.headers, "RateLimit-Reset"))
         if _header(response.headers, "RateLimit-Remaining") == "0" and reset is not None:

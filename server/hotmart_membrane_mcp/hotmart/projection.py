@@ -3,7 +3,7 @@
 Paths are dotted and relative to each item (``purchase.price.value``); the result keeps the
 nesting (``{"purchase": {"price": {"value": 10}}}``) and arrays are projected element by
 element (``users.role`` keeps ``role`` in every entry of ``users``). We send the same paths to
-Hotmart as ``select`` (hotmart-api.md §3.4) to shrink the transfer, and always apply them
+Hotmart as ``select`` (hotmart-api-traps.md §7) to shrink the transfer, and always apply them
 locally as well: Hotmart answers ``{}`` when one attribute is unknown, and a Hotmart that ignored
 ``select`` must not make the result bigger than asked.
 """

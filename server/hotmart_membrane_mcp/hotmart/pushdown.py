@@ -2,7 +2,7 @@
 
 A condition Hotmart applies means fewer pages to read, and for sales it also changes what
 exists: without ``transaction_status`` the sales endpoints hide every status but APPROVED and
-COMPLETE (hotmart-api.md §3.5), so ``purchase.status eq REFUNDED`` filtered only here would find
+COMPLETE (hotmart-api-traps.md §8), so ``purchase.status eq REFUNDED`` filtered only here would find
 nothing. Pushed conditions are still checked here too (Hotmart's matching may be looser, e.g.
 a partial e-mail on club users), so pushing down never widens a result.
 """
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from .catalogue import Endpoint
 from .filters import Condition
 
-# (item field, query parameter) per endpoint path; only exact-match parameters (hotmart-api.md §5).
+# (item field, query parameter) per endpoint path; only exact-match parameters (hotmart-api-traps.md §14).
 _SALES = (
     ("purchase.status", "transaction_status"),
     ("purchase.transaction", "transaction"),

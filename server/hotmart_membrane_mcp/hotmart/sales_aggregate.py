@@ -4,7 +4,7 @@ Kept apart from the page walk (hotmart/sales_summary.py) so it can be tested on 
 reused by anything that reads sales. Money is summed in Decimal per currency and never added
 across currencies; rounding to cents happens once, on output.
 
-``purchase_kind`` comes from what a sales-history item says (hotmart-api.md §5.1:
+``purchase_kind`` comes from what a sales-history item says (hotmart-api-traps.md §14.1:
 ``purchase.is_subscription`` and ``purchase.recurrency_number``): a sale that is not a
 subscription, or is its first charge (recurrency 1), is a ``first_purchase``; a later charge of
 a subscription is a ``renewal``; a subscription sale without a recurrency number is ``unknown``.

@@ -7,7 +7,7 @@ without that choice the other statuses are still read, but reported apart (``not
 never added to the headline. The arithmetic (totals, groups) is in hotmart/sales_aggregate.py.
 
 One walk per status: how Hotmart reads several ``transaction_status`` values in one request
-(repeated key or comma list) is not documented (hotmart-api.md §5.1 lists the parameter only),
+(repeated key or comma list) is not documented (hotmart-api-traps.md §14.1 lists the parameter only),
 and a misread would silently drop statuses. One status per request cannot be misread, costs
 one extra call per status, and each sale is still counted once (deduplicated by transaction).
 """
@@ -40,7 +40,7 @@ from .sales_aggregate import (
 )
 
 SALES_HISTORY_PATH = "/payments/api/v1/sales/history"
-PAGE_SIZE = 500  # hotmart-api.md §3.1: INFERRED common ceiling; larger values are clamped anyway
+PAGE_SIZE = 500  # hotmart-api-traps.md §3: INFERRED common ceiling; larger values are clamped anyway
 SUMMARY_FIELDS = (
     "purchase.transaction",
     "purchase.status",
@@ -54,7 +54,8 @@ SUMMARY_FIELDS = (
     "product.name",
 )
 DEFAULT_MAX_PAGES = 200
-# What Hotmart itself counts as a sale: the statuses its sales endpoints return by default (§3.5).
+# What Hotmart itself counts as a sale: the statuses its sales endpoints return by default
+# (hotmart-api-traps.md §8).
 SALE_COUNTED_STATUSES = ("APPROVED", "COMPLETE")
 AMOUNT = "gross: the sum of purchase.price.value (what buyers paid), before fees and commissions"
 
@@ -96,7 +97,7 @@ class Grouping:
 
 
 def normalise_statuses(statuses: Sequence[str] | None) -> list[str]:
-    """Upper-cased, de-duplicated statuses (all of §5.1 when None); InvalidInput for unknown ones."""
+    """Upper-cased, unique statuses (None: all, hotmart-api-traps.md §14.1); InvalidInput for unknown ones."""
     if statuses is None:
         return list(SALE_STATUSES)
     wanted = list(dict.fromkeys(status.strip().upper() for status in statuses if status.strip()))

@@ -18,7 +18,7 @@ from .catalogue import (
     Endpoint,
 )
 
-# hotmart-api.md §5.9: paths community SDKs use that Hotmart does not have, and the right ones.
+# hotmart-api-traps.md §2: paths community SDKs use that Hotmart does not have, and the right ones.
 WRONG_PATH_HINTS: tuple[tuple[str, str], ...] = (
     ("/club/api/v1/pages", "GET /club/api/v2/modules/{module_id}/pages?product_id=..."),
     ("/club/api/v1/students", "GET /club/api/v1/users?subdomain=... (students) and /users/{user_id}/lessons"),

@@ -4,7 +4,8 @@ A human asked to approve a write Hotmart will refuse (a coupon with ``discount: 
 that cannot do anything (refunding a sale that was already refunded) wastes their attention and
 teaches them to click yes. These checks refuse such writes as ``invalid_input`` naming the field,
 and turn the raw values of the rest into readable lines ("20 % off", "BRL 47.00 to Ana Souza")
-for the confirmation summary. Rules from hotmart-api.md §5.1 (refunds) and §5.5 (coupons).
+for the confirmation summary. Rules from hotmart-api-traps.md §14.1 (refunds) and hotmart-api-traps.md §14.5
+(coupons).
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ from .catalogue import Endpoint
 
 COUPON_CREATE_PATH = "/products/api/v1/product/{product_id}/coupon"
 REFUND_PATH_END = "/refund"
-# §5.5: discount is a fraction, 0 < d < 0.99; the code is required, at most 25 characters.
+# hotmart-api-traps.md §14.5: discount is a fraction, 0 < d < 0.99; the code is required, at most 25
+# characters.
 MAX_DISCOUNT = Decimal("0.99")
 MAX_COUPON_CODE_CHARS = 25
-# §5.1: a sale in one of these states has nothing left to refund.
+# hotmart-api-traps.md §14.1: a sale in one of these states has nothing left to refund.
 NOTHING_TO_REFUND = {
     "REFUNDED": "was already refunded",
     "CANCELLED": "was cancelled",

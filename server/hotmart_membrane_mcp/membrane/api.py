@@ -1,4 +1,4 @@
-"""``ApiBackend``: the ``MembraneBackend`` Protocol over Membrane's REST API (membrane-cli.md §3).
+"""``ApiBackend``: the ``MembraneBackend`` Protocol over Membrane's REST API (membrane-cli-contract.md §11).
 
 One ``httpx2.AsyncClient`` per server (keep-alive pool, timeouts), its own concurrency limit
 (HTTP calls are cheap; the CLI's limit of 4 exists only because each Node process is ~88 MiB),
@@ -6,11 +6,12 @@ the ``membrane-api-version`` header, and retries with exponential backoff for id
 requests on 429 (honouring Retry-After up to ``MAX_RETRY_AFTER_S``), 502, 503, 504 and
 transport errors. Action runs and proxied writes are never retried: they may have acted.
 
-Endpoints (FACT, §3.2): ``POST /connections/ensure``, ``GET /connections[/{id}?wait&timeout]``,
-``GET /actions?connectionId&intent&limit``, ``GET /actions/{id}``, ``POST /actions/{id}/run``,
-``{METHOD} /connections/{id}/proxy/{path}`` (§3.2 proxy notes). UNKNOWN (§2.7): the reconnect
-endpoint; ``POST /connections/{id}/reconnect`` (IA-skill's) is used. Error bodies (§3.6) go
-through the same ``failure.classify`` as the CLI's, so both backends raise the same classes.
+Endpoints (FACT, membrane-cli-contract.md §11): ``POST /connections/ensure``,
+``GET /connections[/{id}?wait&timeout]``, ``GET /actions?connectionId&intent&limit``,
+``GET /actions/{id}``, ``POST /actions/{id}/run``, ``{METHOD} /connections/{id}/proxy/{path}``.
+UNKNOWN (membrane-cli-contract.md §6): the reconnect endpoint; ``POST /connections/{id}/reconnect``
+(one skill's) is used. Error bodies (membrane-cli-contract.md §13) go through the same
+``failure.classify`` as the CLI's, so both backends raise the same classes.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ from .tokens import TokenSource
 
 logger = logging.getLogger(__name__)
 
-API_VERSION = "2025-10-21"  # FACT (§3.1): the version the SDK sends
+API_VERSION = "2025-10-21"  # FACT (membrane-cli-contract.md §11): the version the SDK sends
 DEFAULT_MAX_RETRIES = 3
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 # Only reads are retried: HTTP calls PUT and DELETE idempotent, but Hotmart's refund is a PUT and
@@ -53,7 +54,7 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD"})
 MAX_RETRY_AFTER_S = 10.0  # a longer Retry-After is reported to the agent (rate_limited) instead
 BACKOFF_BASE_S = 0.25
 BACKOFF_CAP_S = 4.0
-MAX_WAIT_S = 60  # FACT (§2.5): timeout is 1..60 seconds
+MAX_WAIT_S = 60  # FACT (membrane-cli-contract.md §5): timeout is 1..60 seconds
 WAIT_MARGIN_S = 15.0
 CONNECT_TIMEOUT_S = 10.0
 

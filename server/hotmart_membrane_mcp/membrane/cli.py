@@ -1,10 +1,10 @@
 """``CliBackend``: the ``MembraneBackend`` Protocol over the ``membrane`` executable.
 
 Every method builds one argv from an allow-list of subcommands, runs it through a
-``CliRunner`` and parses the output with ``parse.py``. Argv rules (issue #3, style guide §6.2):
+``CliRunner`` and parses the output with ``parse.py``. Argv rules (issue #3):
 user values go in ``--flag=value`` form so none can become a flag; the few positional user
 values (connection id, action id, app URL, API path, login code) are validated first and can
-never start with ``-``; ``--json`` comes last (membrane-cli.md §2.1: minimist may let a
+never start with ``-``; ``--json`` comes last (membrane-cli-contract.md §2: minimist may let a
 non-boolean flag swallow the next bare word). ``--`` is not used before positionals: whether
 the real CLI honours it is UNKNOWN, and the validation makes it unnecessary.
 """
@@ -46,10 +46,10 @@ ALLOWED_SUBCOMMANDS = frozenset(
         ("request",),
     }
 )
-MAX_WAIT_S = 60  # membrane-cli.md §2.5: `--timeout` is 1..60 seconds in the API
+MAX_WAIT_S = 60  # membrane-cli-contract.md §5: `--timeout` is 1..60 seconds in the API
 WAIT_MARGIN_S = 15.0  # time for the CLI to start and answer after its own long-poll ends
 MAX_SEARCH_LIMIT = 100
-MAX_INTENT_CHARS = 200  # membrane-cli.md §4.2 IA-tools: intent <= 200 characters
+MAX_INTENT_CHARS = 200  # membrane-cli-contract.md §7 IA-tools: intent <= 200 characters
 # Linux: one argv element holds at most 131,072 bytes with its NUL (MAX_ARG_STRLEN), and argv and
 # the environment together at most ARG_MAX (often 2 MiB; 1 MiB on macOS). Our own arguments stay
 # within half of the smaller, so the user's environment keeps the rest.
@@ -76,7 +76,7 @@ class CliBackend:
     async def login_start(self, client_name: str) -> LoginStart:
         """Begin a headless tenant login; returns the URL the user must open."""
         flags = [f"--clientName={check_client_name(client_name)}", "--non-interactive"]
-        # The documented form has no --json (membrane-cli.md §2.2); parse.py reads text or JSON.
+        # The documented form has no --json (membrane-cli-contract.md §3); parse.py reads text or JSON.
         result = await self._call(("login",), ["--tenant", *flags], json_output=False)
         return parse.parse_login_start(result)
 
@@ -113,7 +113,7 @@ class CliBackend:
         if wait_s:
             if isinstance(wait_s, bool) or not isinstance(wait_s, int) or wait_s < 0:
                 raise InvalidInput("wait_s must be a whole number of seconds.", field="wait_s")
-            # The API caps one long-poll at 60 s (membrane-cli.md §2.5); callers loop for longer.
+            # The API caps one long-poll at 60 s (membrane-cli-contract.md §5); callers loop for longer.
             wait_s = min(wait_s, MAX_WAIT_S)
             args += ["--wait", f"--timeout={wait_s}"]
             timeout_s = max(timeout_s, wait_s + WAIT_MARGIN_S)
@@ -165,10 +165,10 @@ class CliBackend:
     async def request(self, connection_id: str, request: ProxyRequest) -> ProxyResponse:
         """Send one request to the Hotmart API through Membrane's authenticated proxy.
 
-        The issue asks for ``membrane request``; membrane-cli.md §6.4 would prefer ``act --api``
+        The issue asks for ``membrane request``; membrane-cli-contract.md §15 would prefer ``act --api``
         for its documented ``{output, actionRunId}`` output, but ``act --api`` returns only the
-        body (no status), and ``request`` is what the Hotmart skill documents (§2.11). Its
-        output is UNKNOWN, so ``parse.parse_request_output`` reads both a bare body and a full
+        body (no status), and ``request`` is what the Hotmart skill documents (membrane-cli-contract.md §9).
+        Its output is UNKNOWN, so ``parse.parse_request_output`` reads both a bare body and a full
         ``{status, headers, body}``.
         """
         # The tools ran the same guards already; checking again here keeps argv safe for any caller.
@@ -183,7 +183,8 @@ class CliBackend:
             ],
         }
         if check_body(request.body) is not None:
-            # In `request`, --json is the body flag (§2.11), so there is no output --json here.
+            # In `request`, --json is the body flag (membrane-cli-contract.md §9), so there is no output
+            # --json here.
             slots["body"] = [f"--json={_to_json(request.body, 'body')}"]
         args = check_command_line(slots)
         result = await self._call(("request",), args, json_output=False, check_body=False)

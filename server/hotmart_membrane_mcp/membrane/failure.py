@@ -1,8 +1,8 @@
 """Turn a failed Membrane CLI call into exactly one class of the server's error family.
 
-membrane-cli.md §2.12: the CLI's exit codes, stderr text and error JSON are UNKNOWN, so a
-failure is recognised from whatever is there (§6.2): a Membrane error body ``{type, key?,
-message, data?}`` or ``{error, message}`` on stdout or stderr, possibly inside ``{"data": ...}``;
+membrane-cli-contract.md §10: the CLI's exit codes, stderr text and error JSON are UNKNOWN, so a
+failure is recognised from whatever is there (membrane-cli-contract.md §10): a Membrane error body ``{type,
+key?, message, data?}`` or ``{error, message}`` on stdout or stderr, possibly inside ``{"data": ...}``;
 plain text such as ``Error: Request failed with status code 404: {...}``; or just a non-zero
 exit. The mapping, first match wins:
 
@@ -78,7 +78,7 @@ def raise_for_failure(result: CliResult, *, command: str, secrets: Sequence[str]
     """Raise the error-family class for a failed call; return quietly when it succeeded.
 
     A call failed when it exited non-zero, or when it exited 0 but printed a Membrane error
-    body (membrane-cli.md §2.12 practical rule). ``command`` names the subcommand only
+    body (membrane-cli-contract.md §10 practical rule). ``command`` names the subcommand only
     (``"action run"``), never user values; every string in ``secrets`` is removed from any
     text that ends up in the error.
     """

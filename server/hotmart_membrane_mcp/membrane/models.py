@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-# membrane-cli.md §0.3: the six states of a connection (SDK WorkspaceElementState).
+# membrane-cli-contract.md §5: the six states of a connection (SDK WorkspaceElementState).
 READY = "READY"
 BUILDING = "BUILDING"
 CLIENT_ACTION_REQUIRED = "CLIENT_ACTION_REQUIRED"
@@ -75,7 +75,7 @@ class ProxyRequest:
 
 @dataclass(frozen=True)
 class ProxyResponse:
-    status: int | None  # None when the backend cannot tell (membrane-cli.md §2.11: UNKNOWN)
+    status: int | None  # None when the backend cannot tell (membrane-cli-contract.md §9: UNKNOWN)
     headers: dict[str, str] | None
     body: Any
 

@@ -1,8 +1,9 @@
 """Reading what the CLI printed: JSON (after any stray text lines), envelopes, error bodies.
 
-membrane-cli.md §2.12: the ``--json`` envelope and the error JSON of the CLI are UNKNOWN, so
+membrane-cli-contract.md §10: the ``--json`` envelope and the error JSON of the CLI are UNKNOWN, so
 both the REST object as is and ``{"data": <object>}`` are accepted, and an error body may be
-``{type, key?, message, data?}`` (§3.6) or ``{error, message}`` (§6.2).
+``{type, key?, message, data?}`` (membrane-cli-contract.md §13) or ``{error, message}``
+(membrane-cli-contract.md §10).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ NOT_JSON: Any = type("NotJson", (), {"__repr__": lambda self: "NOT_JSON"})()
 # Keys that may sit next to "data" in an envelope. An object with any other key is a real
 # payload (a Membrane error body has type/message next to its own "data"), so it stays whole.
 ENVELOPE_META_KEYS = frozenset({"success", "ok", "meta"})
-# membrane-cli.md §3.6 ErrorType values: how an error body on exit 0 is told from a payload.
+# membrane-cli-contract.md §13 ErrorType values: how an error body on exit 0 is told from a payload.
 MEMBRANE_ERROR_TYPES = frozenset(
     {
         "bad_request", "connection", "configuration", "dependency_error", "flow_run", "flow_instance_setup",

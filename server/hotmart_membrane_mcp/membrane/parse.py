@@ -1,9 +1,9 @@
 """Tolerant reading of what the Membrane CLI prints, into the shapes of ``models.py``.
 
-Pure functions, no I/O. The CLI's output format is not documented (membrane-cli.md §2.12:
+Pure functions, no I/O. The CLI's output format is not documented (membrane-cli-contract.md §10:
 exit codes, stderr and the ``--json`` envelope are UNKNOWN), so every reader accepts the
-variants §6.2 lists: the REST object as is or inside ``{"data": ...}``, lists as ``{items}`` or
-a bare array, errors as ``{type, key, message, data}`` or ``{error, message}``, JSON on stdout
+variants membrane-cli-contract.md §10 lists: the REST object as is or inside ``{"data": ...}``, lists as
+``{items}`` or a bare array, errors as ``{type, key, message, data}`` or ``{error, message}``, JSON on stdout
 or text on stderr. JSON and envelope reading live in ``output.py``; ``raise_for_failure`` (the
 mapping to the errors.py family) in ``failure.py``; both are re-exported here.
 """
@@ -57,7 +57,7 @@ def json_payload(result: CliResult, *, command: str) -> Any:
 
 
 def parse_connection(value: Any, *, command: str = "connection") -> Connection:
-    """A Connection (membrane-cli.md §3.3) from the API object.
+    """A Connection (membrane-cli-contract.md §12) from the API object.
 
     ``state`` is optional in the SDK schema; when it is missing it is inferred from
     ``clientAction`` / ``connected`` (INFERRED), else kept as ``"UNKNOWN"``.
@@ -100,7 +100,7 @@ def parse_action(value: Any, *, command: str = "action get") -> Action:
     if not isinstance(value, dict) or not (_text(value.get("id")) or _text(value.get("key"))):
         raise CliFailed(f"`membrane {command}` did not return an action object.", output=_preview(value))
     return Action(
-        # The CLI accepts an id or a key wherever an action is named (membrane-cli.md §2.3).
+        # The CLI accepts an id or a key wherever an action is named (membrane-cli-contract.md §2).
         id=_text(value.get("id")) or value["key"],
         key=_text(value.get("key")),
         name=_text(value.get("name")),
@@ -123,12 +123,12 @@ def parse_actions(value: Any, *, command: str = "action list") -> list[Action]:
 
 
 def parse_action_run(value: Any) -> ActionRun:
-    """``{output, actionRunId?}`` (SDK ActionRunResponse, membrane-cli.md §2.9).
+    """``{output, actionRunId?}`` (SDK ActionRunResponse, membrane-cli-contract.md §8).
 
     A second ``{output, actionRunId}`` layer inside ``output`` is unwrapped only when it is
     unambiguous: the outer object has no ``actionRunId`` and the inner one has exactly those
     two keys. An object without ``output`` is taken as the output itself (older CLIs may print
-    it bare; INFERRED tolerance, §6.2).
+    it bare; INFERRED tolerance, membrane-cli-contract.md §10).
     """
     if not isinstance(value, dict) or "output" not in value:
         return ActionRun(output=value, action_run_id=None)
@@ -142,15 +142,15 @@ def parse_action_run(value: Any) -> ActionRun:
 def parse_request_output(result: CliResult, *, method: str = "GET", path: str = "") -> ProxyResponse:
     """What ``membrane request`` printed on exit 0, as a ProxyResponse.
 
-    membrane-cli.md §2.11: the output is UNKNOWN. Two forms are read: the response body alone
+    membrane-cli-contract.md §9: the output is UNKNOWN. Two forms are read: the response body alone
     (JSON, text, or nothing; status then unknown, ``None``) and the whole response
     ``{status, headers, body}``, recognised by exactly those keys. Hotmart bodies are never
     unwrapped from ``{"data": ...}`` (that could be Hotmart's own field); only a wrapped full
     response is. A full response with a non-2xx status raises like a failed request does.
     A read (GET) must yield JSON: nothing, an HTML page, text or cut-off JSON is an
-    ``UpstreamError`` (hotmart-api.md §2: that is how Hotmart's CDN answers a wrong path or
+    ``UpstreamError`` (hotmart-api-traps.md §2: that is how Hotmart's CDN answers a wrong path or
     Club subdomain), never an empty result. A write's empty body is its success
-    (hotmart-api.md §4: "look only at the status code"), so writes keep nothing or text as is.
+    (hotmart-api-traps.md §11: "look only at the status code"), so writes keep nothing or text as is.
     Call ``raise_for_failure`` first for a non-zero exit.
     """
     read = method.upper() == "GET"
@@ -163,8 +163,9 @@ def parse_request_output(result: CliResult, *, method: str = "GET", path: str = 
     full = _full_response(value)
     if full is None:
         if _is_hotmart_error(value):
-            # §2.11/§2.12: a CLI that prints the external body may exit 0 on a failed request; an
-            # answer in Hotmart's error shape (hotmart-api.md §4) is a failure whatever the exit code.
+            # membrane-cli-contract.md §9/§10: a CLI that prints the external body may exit 0 on a failed
+            # request; an answer in Hotmart's error shape (hotmart-api-traps.md §12) is a failure whatever the
+            # exit code.
             if value["error"] == "too_many_requests":
                 raise RateLimited(f"Hotmart's rate limit was reached: {value.get('error_description')}")
             raise UpstreamError(

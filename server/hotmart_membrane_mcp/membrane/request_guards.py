@@ -43,7 +43,7 @@ MAX_BODY_BYTES = 128_000
 MAX_ACTION_INPUT_BYTES = 128_000
 MAX_PERCENT_DECODING_ROUNDS = 3
 
-# membrane-cli.md §2.11 documents `-X` for GET, POST, PUT, PATCH and DELETE; HEAD through the CLI is
+# membrane-cli-contract.md §9 documents `-X` for GET, POST, PUT, PATCH and DELETE; HEAD through the CLI is
 # UNKNOWN (membrane/validate.check_method refuses it), but it is a read and safe to let through here.
 ALLOWED_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
@@ -244,8 +244,8 @@ def _check_text_value(text: str, field: str, limit: int) -> None:
 def _refuse_url_or_traversal(text: str, field: str) -> None:
     """No Hotmart parameter or header is a URL or a relative path, so such a value is refused.
 
-    How Membrane's proxy places query and header values is not documented (membrane-cli.md
-    §2.11), so a value that would redirect or climb out of the request if it were spliced into
+    How Membrane's proxy places query and header values is not documented (membrane-cli-contract.md
+    §9), so a value that would redirect or climb out of the request if it were spliced into
     a URL is refused rather than trusted to be encoded. Emails, codes, names and dates pass.
     """
     for layer in _decoded_layers(text, field):

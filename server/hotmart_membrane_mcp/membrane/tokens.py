@@ -5,10 +5,11 @@ Sources, first match wins (README "Choosing a backend"):
 1. ``MEMBRANE_TOKEN`` (or ``MEMBRANE_ACCESS_TOKEN``, the SDK's name): used as is; it cannot be
    renewed, so a 401 means the variable holds a bad or expired token.
 2. ``MEMBRANE_WORKSPACE_KEY`` + ``MEMBRANE_WORKSPACE_SECRET`` (+ ``MEMBRANE_TENANT_KEY``): the
-   server mints short-lived HS256 tenant tokens itself. FACT (membrane-cli.md §3.2, SDK
+   server mints short-lived HS256 tenant tokens itself. FACT (membrane-cli-contract.md §11, SDK
    ``mintToken``): header ``{alg: HS256, typ: JWT}``, claims ``{id: tenantKey, iss:
    workspaceKey, exp}``, base64url without padding, re-minted when under 60 s remain. The
-   docs' claim names (``workspaceKey``, ``tenantKey``, §3.1) are sent too: both styles are in use.
+   docs' claim names (``workspaceKey``, ``tenantKey``, membrane-cli-contract.md §11) are sent too: both styles
+   are in use.
 
 A token never reaches a log line, a result or an error: sources expose only ``description``
 (which variables), and ``__repr__`` hides the secret.

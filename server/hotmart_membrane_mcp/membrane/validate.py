@@ -18,7 +18,7 @@ from ..formats import CLIENT_NAME_PATTERN, ID_PATTERN
 from .request_guards import check_method
 
 LOGIN_CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,127}$")
-# membrane-cli.md §2.11 documents `-X` for these; HEAD through the CLI is UNKNOWN.
+# membrane-cli-contract.md §9 documents `-X` for these; HEAD through the CLI is UNKNOWN.
 CLI_REQUEST_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 _FORBIDDEN_CHARS = re.compile(r"[\x00\r\n]")
 

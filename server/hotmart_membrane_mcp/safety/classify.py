@@ -19,7 +19,7 @@ from ..membrane.models import Action
 
 READ_METHODS = frozenset({"GET", "HEAD"})
 
-# membrane-cli.md §2.8: the SDK's ActionType values. Data-record types say what they do.
+# membrane-cli-contract.md §7: the SDK's ActionType values. Data-record types say what they do.
 READ_TYPE_PREFIXES = ("list-", "find-", "search-", "match-")
 WRITE_TYPE_PREFIXES = ("find-or-create-", "create-", "update-", "delete-")
 
@@ -128,7 +128,7 @@ def classify_action(action: Action, input: Mapping[str, Any] | None = None) -> W
 def fill_path(path: str, path_params: Iterable[tuple[str, str]] = ()) -> str:
     """The path with each ``{name}`` (or whole ``:name`` segment) replaced by its value.
 
-    membrane-cli.md §2.11: how ``--pathParam`` marks a placeholder is UNKNOWN; ``{name}`` is
+    membrane-cli-contract.md §9: how ``--pathParam`` marks a placeholder is UNKNOWN; ``{name}`` is
     INFERRED from the Hotmart docs' own templates, ``:name`` from common router syntax.
     """
     values = dict(path_params)

@@ -4,7 +4,7 @@
 
 1. a valid ``confirm_token`` from an earlier ``confirmation_required`` result;
 2. form elicitation, when the client declared it: a pushed ``elicitation/create`` request up to
-   protocol 2025-11-25, an ``InputRequiredResult`` round trip on 2026-07-28 (mcp-sdk-2.md §3);
+   protocol 2025-11-25, an ``InputRequiredResult`` round trip on 2026-07-28 (mcp 2.x eras);
 3. otherwise a ``confirmation_required`` result carrying a fresh single-use token.
 
 ``allow`` proceeds without asking; ``deny`` raises ``WritesDisabled``. Reads never reach the gate.

@@ -1,6 +1,6 @@
 """Fill a proxy path's placeholders on the server, so the path sent is the path the human saw.
 
-How ``membrane request --pathParam`` finds a placeholder is UNKNOWN (membrane-cli.md §2.11);
+How ``membrane request --pathParam`` finds a placeholder is UNKNOWN (membrane-cli-contract.md §9);
 the simulator, like common router code, fills ``:name`` and ``{name}`` wherever they occur,
 also inside a segment: ``/sales/HP:tx/refund`` with ``tx=5847252295`` refunds HP5847252295 while
 a summary built from the template showed "HP:tx". So the server fills the path itself and sends

@@ -2,7 +2,7 @@
 
 ``python -m hotmart_membrane_mcp.sandbox <membrane arguments>`` behaves like ``membrane`` for
 Hotmart: login/status/logout, ``connection ensure|get|list``, ``connect``, ``action
-list|get|run``, ``act`` and ``request`` (membrane-cli.md §2). ``sandbox approve <id>``,
+list|get|run``, ``act`` and ``request`` (membrane-cli-contract.md §2–§10). ``sandbox approve <id>``,
 ``sandbox login-code`` and ``sandbox reset`` let tests and the demo play the human. Every
 invocation is a fresh process; state lives in JSON files (``store.py``) and is safe to share
 between concurrent invocations.
@@ -15,16 +15,16 @@ state directory, so the CLI face can play the human for the HTTP face.
 
 Output contract (the MCP server is written against exactly this)
 -----------------------------------------------------------------
-The real CLI's output is undocumented (membrane-cli.md §2.12, §2.11), so each plausible variant
+The real CLI's output is undocumented (membrane-cli-contract.md §10, §9), so each plausible variant
 sits behind a switch.
 
-* Success of a ``--json`` command: exit 0; stdout is the REST API object of membrane-cli.md §3
+* Success of a ``--json`` command: exit 0; stdout is the REST API object of membrane-cli-contract.md §11
   as is (``HOTMART_SANDBOX_ENVELOPE=raw``) or ``{"data": <object>}`` (``wrapped``). Without
   ``--json`` the output is short human-readable text.
 * Membrane errors (not authenticated, not found, validation, connection not ready, flaky
   failure, action failure): exit 1. ``HOTMART_SANDBOX_ERRORS=json-stdout``: stdout is
-  ``{"type", "key"?, "message", "data"?}`` (§3.6); ``text-stderr``: stdout is empty and stderr
-  is ``Error: <message>``. Not logged in is ``{"type": "bad_request", "key":
+  ``{"type", "key"?, "message", "data"?}`` (membrane-cli-contract.md §13); ``text-stderr``: stdout is empty
+  and stderr is ``Error: <message>``. Not logged in is ``{"type": "bad_request", "key":
   "not_authenticated", ...}``; unknown ids are ``key: "not_found"``; bad action input is
   ``bad_request`` with ``data.field``; a Hotmart error inside an action is ``{"type":
   "action_run", "data": {"status", "headers", "response"}}``, except 429 which is ``{"type":

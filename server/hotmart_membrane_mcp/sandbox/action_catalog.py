@@ -1,10 +1,10 @@
 """The twelve Membrane actions of the simulated Hotmart integration.
 
-UNKNOWN (membrane-cli.md §5): Hotmart's real action keys in Membrane; these keys, names and
+UNKNOWN (membrane-cli-contract.md §14): Hotmart's real action keys in Membrane; these keys, names and
 schemas are the sandbox's own. Each action validates its input against ``input_schema``
 (``actions.py``), maps it onto Hotmart API calls and returns Hotmart's result; list actions
 return ``{"items": [...], "next_page_token"?}``. Extra input properties are dropped, as
-Membrane silently ignores them (FACT, docs "actions" page, §2.9).
+Membrane silently ignores them (FACT, docs "actions" page, membrane-cli-contract.md §8).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ class ActionDef:
     key: str
     name: str
     description: str
-    type: str  # membrane-cli.md §2.8 ActionType
+    type: str  # membrane-cli-contract.md §7 ActionType
     input_schema: dict[str, Any]
     output_schema: dict[str, Any]
     run: Runner
@@ -114,7 +114,7 @@ def _create_coupon(call: HotmartCall, values: dict[str, Any]) -> Any:
         if name in values
     }
     call("POST", f"/products/api/v1/product/{product}/coupon", None, body)
-    # Hotmart answers {} without an id (§5.5): look the new coupon up by its code.
+    # Hotmart answers {} without an id (hotmart-api-traps.md §14.5): look the new coupon up by its code.
     listed = page_of(call("GET", f"/products/api/v1/coupon/product/{product}", {"code": [values["code"]]}))
     coupon = next((item for item in listed["items"] if item.get("coupon_code") == values["code"]), None)
     return {"id": coupon.get("id") if coupon else None, "code": values["code"], "coupon": coupon}

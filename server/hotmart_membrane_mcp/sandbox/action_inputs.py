@@ -1,4 +1,4 @@
-"""Input schemas of the twelve simulated Hotmart actions (parameters of hotmart-api.md §5)."""
+"""Input schemas of the twelve simulated Hotmart actions (parameters of hotmart-api-traps.md §14)."""
 
 from __future__ import annotations
 

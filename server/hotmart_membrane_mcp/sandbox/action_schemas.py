@@ -1,4 +1,4 @@
-"""JSON Schema building blocks of the simulated Hotmart actions (shapes of hotmart-api.md §5)."""
+"""JSON Schema building blocks of the simulated Hotmart actions (shapes of hotmart-api-traps.md §14)."""
 
 from __future__ import annotations
 

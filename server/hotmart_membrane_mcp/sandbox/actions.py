@@ -19,7 +19,7 @@ _STOPWORDS = frozenset(
 
 
 def action_object(action: ActionDef, connection_id: str | None) -> dict[str, Any]:
-    """The Action object as the API lists it (FACT field names: SDK ActionApiResponse, §2.8)."""
+    """The Action object as the API lists it (FACT: SDK ActionApiResponse, membrane-cli-contract.md §7)."""
     item: dict[str, Any] = {
         "id": stable_id(f"action:{action.key}"),
         "key": action.key,
@@ -53,8 +53,8 @@ def search_actions(
 ) -> dict[str, Any]:
     """``{items, cursor?}``: actions ranked by how many intent words they share.
 
-    FACT (§2.8): results are ranked by semantic match with the intent, and without a connection
-    the intent is ignored. Here relevance is word overlap (name and key count triple the
+    FACT (membrane-cli-contract.md §7): results are ranked by semantic match with the intent, and without a
+    connection the intent is ignored. Here relevance is word overlap (name and key count triple the
     description), ties keep catalogue order, and actions sharing no word are left out.
     """
     if integration_key != HOTMART.key:
@@ -75,7 +75,8 @@ def search_actions(
 
 
 def run_action(action: ActionDef, raw_input: Any, call: HotmartCall) -> dict[str, Any]:
-    """Validate the input, run the action, return ``{output, actionRunId}`` (FACT, §2.9).
+    """Validate the input, run the action, return ``{output, actionRunId}`` (FACT, membrane-cli-contract.md
+    §8).
 
     Raises:
         MembraneError: ``bad_request`` naming the field for bad input; the Hotmart failure otherwise.
@@ -97,8 +98,9 @@ def action_failure(
 ) -> MembraneError:
     """A Hotmart error inside an action run.
 
-    The external app's rate limit is the ``connection``/``rate_limit_exceeded`` error of §3.6;
-    anything else is an ``action_run`` error carrying the status and Hotmart's body (INFERRED).
+    The external app's rate limit is the ``connection``/``rate_limit_exceeded`` error of
+    membrane-cli-contract.md §13; anything else is an ``action_run`` error carrying the status and Hotmart's
+    body (INFERRED).
     """
     data: dict[str, Any] = {"status": status, "headers": headers, "response": body}
     if run_id is not None:

@@ -1,6 +1,6 @@
 """Who may call the simulator's HTTP face: one static bearer token and/or tokens minted from a secret.
 
-FACT (membrane-cli.md §3.1): Membrane accepts a JWT signed with the workspace secret (HS256),
+FACT (membrane-cli-contract.md §11): Membrane accepts a JWT signed with the workspace secret (HS256),
 whose claims name the workspace (``iss`` in the SDK's minting, ``workspaceKey`` in the docs) and
 an expiry ``exp``; opaque tokens (``pat-...``) are used as they are. The simulator checks both
 kinds. The check is written here independently of the server's minting code, so a minting bug in
@@ -91,5 +91,5 @@ def _unb64(text: str) -> bytes:
 
 
 def unauthorized(reason: str) -> MembraneError:
-    """FACT (§3.6): ``bad_request`` / ``not_authenticated`` is Membrane's 401."""
+    """FACT (membrane-cli-contract.md §13): ``bad_request`` / ``not_authenticated`` is Membrane's 401."""
     return MembraneError("bad_request", f"Not authenticated: {reason}", key="not_authenticated")

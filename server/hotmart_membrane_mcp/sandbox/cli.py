@@ -1,7 +1,7 @@
-"""Command-line parsing in the manner of a minimist CLI (membrane-cli.md §2.1).
+"""Command-line parsing in the manner of a minimist CLI (membrane-cli-contract.md §2).
 
-INFERRED (§2.1): the real CLI parses with minimist, so ``--flag=value`` and ``--flag value`` are
-both accepted, value flags may repeat, and a value flag followed by a bare word takes that word.
+INFERRED (membrane-cli-contract.md §2): the real CLI parses with minimist, so ``--flag=value`` and ``--flag
+value`` are both accepted, value flags may repeat, and a value flag followed by a bare word takes that word.
 Unlike plain minimist, every command declares its flags here, so an unknown flag, a value flag
 without a value and a missing or extra argument are usage errors (exit 2), as in a CLI that
 validates its options.

@@ -29,7 +29,8 @@ from .store import StateStore
 Handler = Callable[[Invocation], "Result | ProxiedResponse"]
 
 JSON = Flag("json", "bool")
-# FACT (§2.2): tenant commands accept --workspaceKey/--tenantKey overrides; the sandbox has one of each.
+# FACT (membrane-cli-contract.md §3): tenant commands accept --workspaceKey/--tenantKey overrides; the sandbox
+# has one of each.
 TENANT_FLAGS = (Flag("workspaceKey"), Flag("tenantKey"))
 LOGIN_FLAGS = (
     Flag("tenant", "bool"),
@@ -74,7 +75,7 @@ def _connection_get(inv: Invocation) -> Result:
     selector = inv.argument("id-or-key")
     if not inv.command.switch("wait"):
         return _connection_result(inv.connections.get(selector))
-    # FACT (§2.5, OAPI getConnection): timeout in seconds, 1..60, default 30.
+    # FACT (membrane-cli-contract.md §5, OAPI getConnection): timeout in seconds, 1..60, default 30.
     timeout = inv.integer("timeout", default=30, minimum=1, maximum=60)
 
     def notify(message: str) -> None:
@@ -284,7 +285,9 @@ COMMANDS: tuple[Command, ...] = (
             Flag("method", short="X"),
             Flag("header", "list", short="H"),
             Flag("data", short="d"),
-            Flag("json"),  # FACT (§2.3, §2.11): in `request`, --json is the JSON body, not the output mode
+            # FACT (membrane-cli-contract.md §2, §9): in `request`, --json is the JSON body, not the output
+            # mode
+            Flag("json"),
             Flag("rawData", "bool"),
             Flag("query", "list"),
             Flag("pathParam", "list"),

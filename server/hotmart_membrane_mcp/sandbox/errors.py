@@ -2,7 +2,7 @@
 
 ``UsageError`` is a bad command line (exit 2, text on stderr, whatever the output variant).
 ``MembraneError`` is an error answered by Membrane's API (exit 1), carried as the API's error
-body ``{type, key?, message, data?}`` (membrane-cli.md §3.6) and rendered by ``output.py``.
+body ``{type, key?, message, data?}`` (membrane-cli-contract.md §13) and rendered by ``output.py``.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ class MembraneError(Exception):
 
 
 def not_found(message: str) -> MembraneError:
-    """``bad_request``/``not_found``, as in ERR's example (membrane-cli.md §3.6)."""
+    """``bad_request``/``not_found``, as in ERR's example (membrane-cli-contract.md §13)."""
     return MembraneError("bad_request", message, key="not_found")
 
 

@@ -1,4 +1,4 @@
-"""The simulator's second face: Membrane's REST API (membrane-cli.md §3.2) over HTTP.
+"""The simulator's second face: Membrane's REST API (membrane-cli-contract.md §11) over HTTP.
 
 ``python -m hotmart_membrane_mcp.sandbox serve [--host 127.0.0.1] [--port 0]`` serves the
 endpoints the server's api backend calls, from the same core and state directory as the CLI
@@ -8,16 +8,16 @@ faces: ``sandbox approve <id>`` through the CLI, then ``GET /connections/<id>`` 
     POST /connections/ensure              {appUrl, name?} -> Connection
     GET  /connections                     ?limit&cursor&integrationKey&search -> {items, cursor?}
     GET  /connections/{id}                ?wait=true&timeout=1..60 -> Connection
-    POST /connections/{id}/reconnect      -> Connection (UNKNOWN endpoint, §2.7: IA-skill's)
-    GET  /actions                         ?connectionId&intent&limit&cursor -> {items, cursor?}
+    POST /connections/{id}/reconnect      -> Connection (UNKNOWN endpoint, membrane-cli-contract.md §6:
+    IA-skill's) GET  /actions                         ?connectionId&intent&limit&cursor -> {items, cursor?}
     GET  /actions/{selector}              ?connectionId -> Action
     POST /actions/{selector}/run          ?connectionId {input} -> {output, actionRunId}
     POST /act                             {id | key | api, connectionId?, input?}
     ANY  /connections/{id}/proxy/{path}   Hotmart's status, headers and body, unchanged
 
-Errors are §3.6 bodies with the documented statuses (404 not_found, 401 not_authenticated, 403
-access_denied, 429 Membrane's own rate limit, 500 internal, else 400). Every scenario of the
-CLI face applies (read once from the environment at start): ``logged-out`` answers 401 until a
+Errors are membrane-cli-contract.md §13 bodies with the documented statuses (404 not_found, 401
+not_authenticated, 403 access_denied, 429 Membrane's own rate limit, 500 internal, else 400). Every scenario
+of the CLI face applies (read once from the environment at start): ``logged-out`` answers 401 until a
 login completes (the CLI face's ``login complete`` on the same state dir); ``slow`` delays every
 request; ``flaky`` fails every third one (a Hotmart 503 through the proxy, else a 500);
 ``rate-limited`` makes every Nth Hotmart call a 429 with Retry-After. Bearer tokens are checked
@@ -150,7 +150,7 @@ def _connection_get(call: Call) -> Result:
     connections = call.face.connections
     if call.param("wait") not in ("true", "1"):
         return Result(connections.get(selector))
-    timeout = call.integer("timeout", default=30, minimum=1, maximum=60)  # FACT (§2.5)
+    timeout = call.integer("timeout", default=30, minimum=1, maximum=60)  # FACT (membrane-cli-contract.md §5)
     face = call.face
     return Result(
         connections.wait(selector, timeout, sleep=face.sleep, notify=lambda _: None, clock=face.clock)
@@ -179,7 +179,8 @@ def _action_list(call: Call) -> Result:
         connection = call.face.connections.lookup(connection_id)
         connection_id, integration = connection["id"], connection["integration"]["key"]
     intent = call.param("intent")
-    if intent is not None and len(intent) > 200:  # FACT (§2.8): intent at most 200 characters
+    # FACT (membrane-cli-contract.md §7): intent at most 200 characters
+    if intent is not None and len(intent) > 200:
         raise bad_request("intent must be at most 200 characters")
     return Result(
         search_actions(

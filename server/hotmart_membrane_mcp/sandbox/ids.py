@@ -11,8 +11,8 @@ from datetime import datetime, timezone
 def object_id() -> str:
     """A fresh 24-hex-digit id: 4 bytes of seconds, then 8 random bytes.
 
-    INFERRED: Membrane ids look like MongoDB ObjectIds (24 lowercase hex digits); the reference
-    only shows invented ids such as ``con_123`` (membrane-cli.md §3.3).
+    INFERRED: Membrane ids look like MongoDB ObjectIds (24 lowercase hex digits); Membrane's
+    examples only show invented ids such as ``con_123`` (membrane-cli-contract.md §12).
     """
     return f"{int(time.time()) & 0xFFFFFFFF:08x}{secrets.token_hex(8)}"
 

@@ -1,4 +1,4 @@
-"""The simulated account: headless login, status, logout (membrane-cli.md §2.2).
+"""The simulated account: headless login, status, logout (membrane-cli-contract.md §3).
 
 A fresh state dir starts logged in (so ``connection ensure`` works out of the box); the
 ``logged-out`` scenario ignores that implicit login, so tenant commands fail until a
@@ -17,8 +17,9 @@ from .output import Result
 from .store import StateStore
 
 DOCUMENT = "membrane-auth"
-DEFAULT_API_URI = "https://api.getmembrane.com"  # FACT: SDK DEFAULT_API_URI (§3.1)
-# UNKNOWN: the page the CLI opens for a headless login; this host is the console of §3.1.
+DEFAULT_API_URI = "https://api.getmembrane.com"  # FACT: SDK DEFAULT_API_URI (membrane-cli-contract.md §11)
+# UNKNOWN: the page the CLI opens for a headless login; this host is the console
+# (membrane-cli-contract.md §11).
 LOGIN_PAGE = "https://console.getmembrane.com/cli-login"
 WORKSPACE = {"id": stable_id("workspace"), "key": "hotmart-sandbox", "name": "Hotmart Sandbox Workspace"}
 TENANT = {"id": stable_id("tenant"), "key": "sandbox-tenant", "name": "Sandbox Tenant"}
@@ -37,7 +38,8 @@ def start_login(store: StateStore, *, client_name: str | None, tenant: bool, api
     """Step 1 of the headless flow: remember a pending login and show where to approve it."""
     code = "-".join("".join(secrets.choice(_CODE_ALPHABET) for _ in range(4)) for _ in range(2))
     request_id = object_id()
-    scope = "tenant" if tenant else "platform-user"  # INFERRED from MCP-oss oauth scopes (§2.2)
+    # INFERRED from MCP-oss oauth scopes (membrane-cli-contract.md §3)
+    scope = "tenant" if tenant else "platform-user"
     with store.transaction(DOCUMENT) as auth:
         auth["pending"] = {
             "code": code,

@@ -42,7 +42,7 @@ class App:
     auth_type: str
 
     def integration(self) -> dict[str, Any]:
-        """The ``integration`` object nested in a Connection (§3.3)."""
+        """The ``integration`` object nested in a Connection (membrane-cli-contract.md §12)."""
         return {
             "id": stable_id(f"integration:{self.key}"),
             "key": self.key,
@@ -55,15 +55,16 @@ class App:
         }
 
 
-# UNKNOWN (§5): the Hotmart connector's auth type; Hotmart itself uses OAuth client credentials.
+# UNKNOWN (membrane-cli-contract.md §14): the Hotmart connector's auth type; Hotmart itself uses OAuth client
+# credentials.
 HOTMART = App("hotmart.com", "hotmart", "Hotmart", "client-credentials")
 
 
 def app_for_url(app_url: str) -> App:
     """The app an ``ensure`` URL or bare domain names, validated as the SDK does.
 
-    FACT (SDK EnsureConnectionRequest, §2.4): 1..2000 characters, ``https://`` prepended when
-    missing, the hostname must contain a dot and must not be an IPv4 address.
+    FACT (SDK EnsureConnectionRequest, membrane-cli-contract.md §4): 1..2000 characters, ``https://``
+    prepended when missing, the hostname must contain a dot and must not be an IPv4 address.
     """
     if not 1 <= len(app_url) <= 2000:
         raise bad_request(INVALID_APP_URL)
@@ -79,8 +80,8 @@ def app_for_url(app_url: str) -> App:
     domain = host.removeprefix("www.")
     labels = domain.split(".")
     key = labels[-2] if len(labels) >= 2 and labels[-2] else labels[0]
-    # INFERRED (§2.4): an unknown app gets a connector built for it; the sandbox only serves
-    # Hotmart's API, so such connections exist but cannot proxy anything.
+    # INFERRED (membrane-cli-contract.md §4): an unknown app gets a connector built for it; the sandbox only
+    # serves Hotmart's API, so such connections exist but cannot proxy anything.
     return App(domain, key, key.capitalize(), "oauth2")
 
 
@@ -140,8 +141,8 @@ class Connections:
     ) -> dict[str, Any]:
         """``connection get --wait``: block until the state changes or the timeout passes.
 
-        INFERRED (§2.5): when the timeout passes the connection is returned as it is. While it
-        waits on a BUILDING connection every tick is one more poll, so the build finishes
+        INFERRED (membrane-cli-contract.md §5): when the timeout passes the connection is returned as it is.
+        While it waits on a BUILDING connection every tick is one more poll, so the build finishes
         during the wait as it would on the real service.
         """
         before = self.lookup(selector)["state"]
@@ -162,7 +163,8 @@ class Connections:
     ) -> dict[str, Any]:
         """``connection list``: ``{items, cursor?}`` in creation order (FACT, OAPI listConnections)."""
         records = self._store.read(DOCUMENT).get("items", [])
-        # INFERRED (§2.6): the integrationKey of a connection is its nested integration.key.
+        # INFERRED (membrane-cli-contract.md §4): the integrationKey of a connection is its nested
+        # integration.key.
         if integration_key:
             records = [record for record in records if record["integration"]["key"] == integration_key]
         if search:
@@ -175,8 +177,8 @@ class Connections:
     def reconnect(self, selector: str) -> dict[str, Any]:
         """``connect --connectionId``: a fresh sign-in link for a connection that needs the user.
 
-        UNKNOWN (§2.7): whether the CLI calls ``POST /connections/:id/reconnect`` or ``POST
-        /connect``; either way it returns the Connection with a new ``clientAction.uiUrl``.
+        UNKNOWN (membrane-cli-contract.md §6): whether the CLI calls ``POST /connections/:id/reconnect`` or
+        ``POST /connect``; either way it returns the Connection with a new ``clientAction.uiUrl``.
         INFERRED: a READY or BUILDING connection is returned unchanged.
         """
         with self._store.transaction(DOCUMENT) as document:
@@ -200,8 +202,8 @@ class Connections:
     def require_ready(self, selector: str | None) -> dict[str, Any]:
         """The connection a tenant call runs on; it must be READY.
 
-        Without a selector the Hotmart connection is used (FACT, §2.10: connection resolution
-        falls back to the integration's default connection).
+        Without a selector the Hotmart connection is used (FACT, membrane-cli-contract.md §8: connection
+        resolution falls back to the integration's default connection).
         """
         document = self._store.read(DOCUMENT)
         if selector is None:
@@ -225,7 +227,8 @@ class Connections:
             if selector in (record["id"], record.get("key")):
                 return record
         by_integration = [record for record in records if record["integration"]["key"] == selector]
-        # FACT (§2.11, api-proxy docs): an integration key selects its connection when it has one.
+        # FACT (membrane-cli-contract.md §9, api-proxy docs): an integration key selects its connection when
+        # it has one.
         if len(by_integration) == 1:
             return by_integration[0]
         raise not_found(f"Connection with id '{selector}' not found")
@@ -255,12 +258,12 @@ class Connections:
 
 
 def public(record: dict[str, Any]) -> dict[str, Any]:
-    """The Connection object as the API returns it (membrane-cli.md §3.3)."""
+    """The Connection object as the API returns it (membrane-cli-contract.md §12)."""
     return {key: value for key, value in record.items() if key != "sim"}
 
 
 def not_ready(connection: dict[str, Any]) -> MembraneError:
-    """The error of a call that needs a READY connection (INFERRED shape: §3.6 ``connection`` type)."""
+    """The failure of a call that needs a READY connection (INFERRED shape, membrane-cli-contract.md §13)."""
     data: dict[str, Any] = {"connectionId": connection["id"], "state": connection["state"]}
     for field in ("clientAction", "error"):
         if field in connection:

@@ -1,8 +1,8 @@
 """How an invocation's outcome reaches stdout, stderr and the exit code (the output contract).
 
-The real CLI's formats are undocumented (membrane-cli.md §2.12: exit codes, stderr and the
-``--json`` envelope are UNKNOWN; §2.11: what ``membrane request`` prints is UNKNOWN), so each
-plausible variant is offered behind a switch of ``settings.py`` and the server is tested
+The real CLI's formats are undocumented (membrane-cli-contract.md §10: exit codes, stderr and the
+``--json`` envelope are UNKNOWN; membrane-cli-contract.md §9: what ``membrane request`` prints is UNKNOWN), so
+each plausible variant is offered behind a switch of ``settings.py`` and the server is tested
 against all of them. The contract itself is written out in the package docstring.
 """
 
@@ -38,7 +38,7 @@ class ProxiedResponse:
 
 
 def to_json(value: Any) -> str:
-    # INFERRED (§2.11): the CLI pretty-prints JSON; any JSON parser reads both forms.
+    # INFERRED (membrane-cli-contract.md §9): the CLI pretty-prints JSON; any JSON parser reads both forms.
     return json.dumps(value, indent=2, ensure_ascii=False)
 
 
@@ -80,7 +80,8 @@ def write_proxied(
         full = {"status": response.status, "headers": response.headers, "body": response.body}
         stdout.write(to_json(full) + "\n")
         return EXIT_OK
-    # body-exit0: a CLI that just prints what Hotmart answered, success or not (§2.11/§2.12 UNKNOWN).
+    # body-exit0: a CLI that just prints what Hotmart answered, success or not
+    # (membrane-cli-contract.md §9/§10: UNKNOWN).
     if 200 <= response.status < 300 or settings.request_output == "body-exit0":
         if response.body is not None:
             stdout.write(to_json(response.body) + "\n")
@@ -91,9 +92,9 @@ def write_proxied(
 def request_failure(response: ProxiedResponse) -> MembraneError:
     """A non-2xx proxied response as the Membrane error the ``body`` variant prints.
 
-    The key follows membrane-cli.md §3.6: ``rate_limit_exceeded`` is the ``connection`` key for
+    The key follows membrane-cli-contract.md §13: ``rate_limit_exceeded`` is the ``connection`` key for
     the external app's limit; every other status is reported as ``request_failed`` (INFERRED:
-    the real CLI's rendering of a failed proxied request is UNKNOWN, §2.11).
+    the real CLI's rendering of a failed proxied request is UNKNOWN, membrane-cli-contract.md §9).
     """
     key = "rate_limit_exceeded" if response.status == 429 else "request_failed"
     return MembraneError(

@@ -1,10 +1,11 @@
 """Membrane's authenticated proxy in front of the simulated Hotmart API.
 
-Used by ``membrane request``, ``act --api`` and the actions. FACT (§2.11, api-proxy docs):
-Membrane prepends the connector's base URL, drops hop-by-hop and credential headers the caller
+Used by ``membrane request``, ``act --api`` and the actions. FACT (membrane-cli-contract.md §9, api-proxy
+docs): Membrane prepends the connector's base URL, drops hop-by-hop and credential headers the caller
 sent, injects the connection's credentials and returns the app's status, headers and body
-unchanged. UNKNOWN (§5): the Hotmart connector's base URL; paths here are relative to
-``https://developers.hotmart.com`` (hotmart-api.md §2).
+unchanged. UNKNOWN (membrane-cli-contract.md §14): the Hotmart connector's base URL; paths here are relative
+to
+``https://developers.hotmart.com`` (hotmart-api-traps.md §2).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from .output import ProxiedResponse
 from .settings import SandboxSettings
 from .store import StateStore
 
-# FACT (§2.11): headers the proxy strips from the caller's request.
+# FACT (membrane-cli-contract.md §9): headers the proxy strips from the caller's request.
 _STRIPPED_HEADERS = ("host", "authorization", "content-length", "connection", "x-request-id")
 _STRIPPED_PREFIXES = ("x-forwarded-", "cf-")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -67,7 +68,8 @@ class HotmartProxy:
 
 
 def api_path(target: str) -> str:
-    """A path relative to the API root, or a full URL (FACT, §2.11: it may replace the path).
+    """A path relative to the API root, or a full URL (FACT, membrane-cli-contract.md §9: it may replace the
+    path).
 
     Full URLs go through unchanged: the simulated API serves only Hotmart's own hosts.
     """
@@ -87,7 +89,7 @@ def fill_path_params(path: str, params: Mapping[str, str]) -> str:
 
 
 def service_unavailable() -> ProxiedResponse:
-    """The flaky scenario's answer to a proxied call: Hotmart's 503 (hotmart-api.md §4)."""
+    """The flaky scenario's answer to a proxied call: Hotmart's 503 (hotmart-api-traps.md §12)."""
     body = {
         "error": "internal_server_error",
         "error_description": "The service is temporarily unavailable. Try again later.",

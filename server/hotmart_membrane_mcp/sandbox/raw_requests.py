@@ -14,7 +14,7 @@ from .proxy import METHODS, HotmartProxy, fill_path_params
 
 
 def proxied_request(proxy: HotmartProxy, command: ParsedCommand) -> ProxiedResponse:
-    """Build the call from ``request``'s flags (FACT flag table, §2.11) and send it.
+    """Build the call from ``request``'s flags (FACT flag table, membrane-cli-contract.md §9) and send it.
 
     Raises:
         UsageError: a malformed flag value (method, header, query, path parameter, JSON body).
@@ -46,8 +46,8 @@ def _body(command: ParsedCommand, headers: dict[str, str]) -> Any:
         return parsed
     if data is None or command.switch("rawData"):
         return data  # --rawData: the body goes out exactly as written
-    # INFERRED (§2.11: "--rawData: send the body as-is, no processing"): without it a JSON
-    # body is parsed before sending; anything else is sent as text.
+    # INFERRED (membrane-cli-contract.md §9: "--rawData: send the body as-is, no processing"): without it a
+    # JSON body is parsed before sending; anything else is sent as text.
     try:
         return json.loads(data)
     except json.JSONDecodeError:
@@ -65,9 +65,10 @@ _API_KEYS = frozenset({"method", "path", "url", "body", "data", "headers", "quer
 
 
 def act_api(proxy: HotmartProxy, api: Any) -> Result:
-    """``act --api``: one raw call; the output is the response body (INFERRED, §2.11).
+    """``act --api``: one raw call; the output is the response body (INFERRED, membrane-cli-contract.md §9).
 
-    FACT (§2.10): ``api`` is ``{method, path, body?, headers?, query?}`` with the aliases
+    FACT (membrane-cli-contract.md §8): ``api`` is ``{method, path, body?, headers?, query?}`` with the
+    aliases
     ``url`` -> ``path`` and ``data`` -> ``body``; the request object is strict.
     """
     if not isinstance(api, dict):
@@ -90,7 +91,7 @@ def act_api(proxy: HotmartProxy, api: Any) -> Result:
     response = proxy.send(method, path, query, {str(k): str(v) for k, v in headers.items()}, body)
     run_id = object_id()
     if not 200 <= response.status < 300:
-        # FACT (§2.10): actionRunId is present on 4xx errors too.
+        # FACT (membrane-cli-contract.md §8): actionRunId is present on 4xx errors too.
         raise action_failure(response.status, response.headers, response.body, run_id=run_id)
     return Result({"output": response.body, "actionRunId": run_id})
 

@@ -1,6 +1,6 @@
 """What each scenario makes of a new connection, and the state changes a connection goes through.
 
-The clientAction texts follow the SDK's field descriptions (membrane-cli.md §3.3):
+The clientAction texts follow the SDK's field descriptions (membrane-cli-contract.md §12):
 ``connect`` = the user must (re)authenticate, ``provide-input`` = more information is needed.
 """
 
@@ -11,8 +11,8 @@ from typing import Any
 
 from .ids import iso_timestamp, object_id
 
-# UNKNOWN (§3.3): the host/path of clientAction.uiUrl; this is the connection-request screen
-# the SDK builds ({base}/screens/connections?connectionRequestId=<id>), INFERRED.
+# UNKNOWN (membrane-cli-contract.md §12): the host/path of clientAction.uiUrl; this is the connection-request
+# screen the SDK builds ({base}/screens/connections?connectionRequestId=<id>), INFERRED.
 CONNECT_PAGE = "https://ui.getmembrane.com/screens/connections?connectionRequestId="
 
 
@@ -29,7 +29,8 @@ def apply_scenario(record: dict[str, Any], scenario: str, build_polls: int) -> N
     elif scenario == "provide-input":
         require_sign_in(record, _provide_input_action(app_name))
     elif scenario == "disconnected":
-        # An older connection whose credentials stopped working (§2.5: reconnect, don't replace).
+        # An older connection whose credentials stopped working (membrane-cli-contract.md §5: reconnect, don't
+        # replace).
         now = time.time()
         record.update(createdAt=iso_timestamp(now - 30 * 86400), lastActiveAt=iso_timestamp(now - 2 * 86400))
         require_sign_in(record, _reconnect_action(app_name, record["id"]))
@@ -56,7 +57,7 @@ def make_ready(record: dict[str, Any]) -> None:
 
 
 def require_sign_in(record: dict[str, Any], client_action: dict[str, str]) -> None:
-    """CLIENT_ACTION_REQUIRED with this clientAction (present iff that state, §0.3)."""
+    """CLIENT_ACTION_REQUIRED with this clientAction (present iff that state, membrane-cli-contract.md §5)."""
     for field in ("buildingAgentSessionId", "error", "errors"):
         record.pop(field, None)
     record.update(
@@ -93,7 +94,7 @@ def _provide_input_action(app_name: str) -> dict[str, str]:
 
 
 def _reconnect_action(app_name: str, connection_id: str) -> dict[str, str]:
-    # No uiUrl here: the link comes from reconnecting (§2.7 `connect --connectionId`).
+    # No uiUrl here: the link comes from reconnecting (membrane-cli-contract.md §6 `connect --connectionId`).
     return {
         "type": "connect",
         "description": f"The {app_name} connection was disconnected: its credentials expired or were "

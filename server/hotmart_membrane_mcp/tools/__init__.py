@@ -1,7 +1,9 @@
 """The MCP tools. Each module registers its tools on a server with ``register(server, state)``.
 
 Tools talk only to the ``MembraneBackend`` Protocol held by :class:`ServerState`; they return
-``ok(model)`` or ``failure(error)`` from :mod:`.results` and catch only ``HotmartMcpError``.
+``ok(model)`` from :mod:`.results` and let a ``HotmartMcpError`` propagate: the server
+(``HotmartMcpServer.call_tool``) is the one place that turns it into the error result, so the
+tools belong on a ``HotmartMcpServer``.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ from .input_check import check_action_input as check_input_schema
 from .input_summary import input_summary
 from .models import ActionSummary, RunActionOutput, SearchActionsOutput
 from .resolution import resolve_connection_id
-from .results import failure, ok
+from .results import ok
 from .state import ServerState
 from .write_gate import hold_write, write_facts, write_tool_annotations, writes_policy
 
@@ -63,25 +63,22 @@ def register(server: MCPServer, state: ServerState) -> None:
         action_id: SchemaOfArg = None,
         connection_id: ConnectionIdArg = None,
     ) -> Annotated[CallToolResult, SearchActionsOutput]:
-        try:
-            if action_id is not None:
-                action = await _action(state, check_id(action_id, "action_id"))
-                return ok(SearchActionsOutput(actions=[_summary(action, full=True)], cached=False))
-            if intent is None:
-                raise InvalidInput("Give intent (the task in plain words) or action_id.", field="intent")
-            intent = check_phrase(intent, "intent", max_chars=200)
-            connection = await resolve_connection_id(state, connection_id)
-            key = (connection, intent, limit)
-            actions = state.search_cache.get(key)
-            cached = actions is not None
-            if actions is None:
-                actions = await state.backend.search_actions(connection, intent, limit)
-                state.search_cache.put(key, actions)
-                state.remember_actions(actions)
-            summaries = [_summary(action, full=include_schema) for action in actions]
-            return ok(SearchActionsOutput(connection_id=connection, actions=summaries, cached=cached))
-        except HotmartMcpError as exc:
-            return failure(exc)
+        if action_id is not None:
+            action = await _action(state, check_id(action_id, "action_id"))
+            return ok(SearchActionsOutput(actions=[_summary(action, full=True)], cached=False))
+        if intent is None:
+            raise InvalidInput("Give intent (the task in plain words) or action_id.", field="intent")
+        intent = check_phrase(intent, "intent", max_chars=200)
+        connection = await resolve_connection_id(state, connection_id)
+        key = (connection, intent, limit)
+        actions = state.search_cache.get(key)
+        cached = actions is not None
+        if actions is None:
+            actions = await state.backend.search_actions(connection, intent, limit)
+            state.search_cache.put(key, actions)
+            state.remember_actions(actions)
+        summaries = [_summary(action, full=include_schema) for action in actions]
+        return ok(SearchActionsOutput(connection_id=connection, actions=summaries, cached=cached))
 
     async def run_action(
         ctx: Context,
@@ -90,56 +87,53 @@ def register(server: MCPServer, state: ServerState) -> None:
         connection_id: ConnectionIdArg = None,
         confirm_token: ConfirmTokenArg = None,
     ) -> Annotated[CallToolResult, RunActionOutput] | InputRequiredResult:
-        try:
-            action_id = check_id(action_id, "action_id")
-            input = request_guards.check_action_input(input)
-            explicit_connection = check_optional_id(connection_id, "connection_id")
-            token = check_confirm_token(confirm_token)
-            action = await _action(state, action_id)
-            info = classify_action(action, input)
-            if info.is_write:
-                refuse_in_deny_mode(state.settings.writes, info)
-                if action_creates_coupon(action.key, action.name):
-                    check_coupon(input, "input")  # Hotmart's rule, worded better than a schema bound
-            input, subdomain = _with_club_subdomain(action, input, state.settings.club_subdomain)
-            check_input_schema(action.input_schema, input)
-            connection = await resolve_connection_id(state, explicit_connection)
-            if info.is_write:
-                write = await resolve_write(state, action, input, info, connection)
-                held = await hold_write(
-                    ctx,
-                    state,
-                    write,
-                    confirm_token=token,
-                    held=lambda **fields: RunActionOutput(action_id=action.key or action.id, **fields),
-                )
-                if held is not None:
-                    return held
-                # Sent from the resolved write: the action and input the human approved.
-                assert write.action is not None and write.input is not None
-                run = await state.backend.run_action(write.action.id, write.connection_id, write.input)
-            else:
-                try:
-                    run = await state.backend.run_action(action.id, connection, input)
-                except HotmartMcpError as exc:
-                    if subdomain is None:
-                        raise
-                    raise club.explain(exc, subdomain[0], from_default=subdomain[1]) from None
-            warnings = [] if info.is_write else run_warnings(action, input)
-            if subdomain is not None and subdomain[1]:
-                warnings.insert(0, f"subdomain={subdomain[0]} (HOTMART_MCP_CLUB_SUBDOMAIN).")
-            return ok(
-                RunActionOutput(
-                    status="ok",
-                    action_id=action.key or action.id,
-                    action_run_id=run.action_run_id,
-                    # Readable *_iso dates in the server's zone next to Hotmart's epoch ms.
-                    output=with_iso_dates(run.output, state.settings.timezone.info),
-                    warnings=warnings or None,
-                )
+        action_id = check_id(action_id, "action_id")
+        input = request_guards.check_action_input(input)
+        explicit_connection = check_optional_id(connection_id, "connection_id")
+        token = check_confirm_token(confirm_token)
+        action = await _action(state, action_id)
+        info = classify_action(action, input)
+        if info.is_write:
+            refuse_in_deny_mode(state.settings.writes, info)
+            if action_creates_coupon(action.key, action.name):
+                check_coupon(input, "input")  # Hotmart's rule, worded better than a schema bound
+        input, subdomain = _with_club_subdomain(action, input, state.settings.club_subdomain)
+        check_input_schema(action.input_schema, input)
+        connection = await resolve_connection_id(state, explicit_connection)
+        if info.is_write:
+            write = await resolve_write(state, action, input, info, connection)
+            held = await hold_write(
+                ctx,
+                state,
+                write,
+                confirm_token=token,
+                held=lambda **fields: RunActionOutput(action_id=action.key or action.id, **fields),
             )
-        except HotmartMcpError as exc:
-            return failure(exc)
+            if held is not None:
+                return held
+            # Sent from the resolved write: the action and input the human approved.
+            assert write.action is not None and write.input is not None
+            run = await state.backend.run_action(write.action.id, write.connection_id, write.input)
+        else:
+            try:
+                run = await state.backend.run_action(action.id, connection, input)
+            except HotmartMcpError as exc:
+                if subdomain is None:
+                    raise
+                raise club.explain(exc, subdomain[0], from_default=subdomain[1]) from None
+        warnings = [] if info.is_write else run_warnings(action, input)
+        if subdomain is not None and subdomain[1]:
+            warnings.insert(0, f"subdomain={subdomain[0]} (HOTMART_MCP_CLUB_SUBDOMAIN).")
+        return ok(
+            RunActionOutput(
+                status="ok",
+                action_id=action.key or action.id,
+                action_run_id=run.action_run_id,
+                # Readable *_iso dates in the server's zone next to Hotmart's epoch ms.
+                output=with_iso_dates(run.output, state.settings.timezone.info),
+                warnings=warnings or None,
+            )
+        )
 
     server.add_tool(
         search_actions,

@@ -1,4 +1,4 @@
-"""The agent type for ``membrane login --clientName`` ("used to adjust tooling", membrane-cli.md §2.2)."""
+"""The agent type for ``membrane login --clientName`` (it adjusts tooling, membrane-cli-contract.md §3)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from mcp.server.mcpserver import Context
 from mcp.types import CLIENT_INFO_META_KEY
 
-# Agent types Membrane's skills name (membrane-cli.md §2.2) plus cursor (issue #3).
+# Agent types Membrane's skills name (membrane-cli-contract.md §3) plus cursor (issue #3).
 KNOWN_AGENT_TYPES = ("claude", "codex", "windsurf", "cursor", "warp", "openclaw")
 FALLBACK_AGENT_TYPE = "mcp"
 

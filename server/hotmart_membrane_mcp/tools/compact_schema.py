@@ -1,6 +1,6 @@
 """Compact, portable JSON Schemas for tools/list: what an agent needs, in few characters.
 
-Every tools/list is paid for in the agent's context window (peers.md, pain point 1), and
+Every tools/list is paid for in the agent's context window (the first complaint about peer MCP servers), and
 pydantic's schemas carry weight that tells an agent nothing: a ``title`` on every property
 (its own name reworded) and on the schema itself, ``"default": null`` on optional values and
 JSON Schema's own defaults (``"additionalProperties": true``, ``"items": {}``).

@@ -9,7 +9,6 @@ from mcp.server.mcpserver import Context, MCPServer
 from mcp.types import CallToolResult, InputRequiredResult, ToolAnnotations
 from pydantic import Field
 
-from ..errors import HotmartMcpError
 from ..formats import check_app_url
 from ..membrane.models import BUILDING, CLIENT_ACTION_REQUIRED, Connection
 from ..membrane.validate import check_id, check_login_code
@@ -18,12 +17,12 @@ from .client_identity import agent_type
 from .guards import check_not_option, check_phrase
 from .models import ElicitationAnswer, EnsureConnectionOutput, LoginOutput
 from .next_steps import connection_output
-from .results import failure, ok
+from .results import ok
 from .state import ServerState
 from .tool_words import as_tool_steps
 
 MAX_WAIT_S = 120
-POLL_CHUNK_S = 30  # membrane-cli.md §2.5: `connection get --wait` waits at most 60 s per call
+POLL_CHUNK_S = 30  # membrane-cli-contract.md §5: `connection get --wait` waits at most 60 s per call
 
 ENSURE_DESCRIPTION = (
     "Find or create the Hotmart connection: call it first, and when a tool says it is not ready. Gives "
@@ -56,55 +55,49 @@ def register(server: MCPServer, state: ServerState) -> None:
         name: NameArg = None,
         wait_seconds: WaitArg = 30,
     ) -> Annotated[CallToolResult, EnsureConnectionOutput] | InputRequiredResult:
-        try:
-            answer = url_elicitation.answer_from_retry(ctx)
-            if answer is not None:
-                return await _after_link_offered(state, answer.connection_id, answer.action, wait_seconds)
-            connection = await _find(state, app_url, connection_id, name)
-            connection = await _wait_while_building(state, ctx, connection, wait_seconds)
-            offer = _link_to_offer(ctx, connection)
-            if offer is None:
-                return _report(state, connection)
-            if url_elicitation.is_modern(ctx):
-                return url_elicitation.ask_in_next_round(connection.id, *offer)
-            action = await url_elicitation.offer_now(ctx, *offer)
-            if action is None:
-                return _report(state, connection)
-            return await _after_link_offered(state, connection.id, action, wait_seconds, connection)
-        except HotmartMcpError as exc:
-            return failure(exc)
+        answer = url_elicitation.answer_from_retry(ctx)
+        if answer is not None:
+            return await _after_link_offered(state, answer.connection_id, answer.action, wait_seconds)
+        connection = await _find(state, app_url, connection_id, name)
+        connection = await _wait_while_building(state, ctx, connection, wait_seconds)
+        offer = _link_to_offer(ctx, connection)
+        if offer is None:
+            return _report(state, connection)
+        if url_elicitation.is_modern(ctx):
+            return url_elicitation.ask_in_next_round(connection.id, *offer)
+        action = await url_elicitation.offer_now(ctx, *offer)
+        if action is None:
+            return _report(state, connection)
+        return await _after_link_offered(state, connection.id, action, wait_seconds, connection)
 
     async def login(ctx: Context, code: CodeArg = None) -> Annotated[CallToolResult, LoginOutput]:
-        try:
-            if not _browser_login(state):
-                return ok(await _token_login_status(state))
-            if code is None:
-                started = await state.backend.login_start(agent_type(ctx, state.settings.client_name))
-                return ok(
-                    LoginOutput(
-                        logged_in=False,
-                        login_url=started.url,
-                        message=as_tool_steps(started.message) or "",
-                        next_step="Show login_url to the user: they open it, approve access, and tell you "
-                        "the code the page shows; then call login with code set to that code.",
-                    )
-                )
-            status = await state.backend.login_complete(check_login_code(code))
-            step = (
-                "Logged in: call ensure_connection to get the Hotmart connection."
-                if status.logged_in
-                else "The login did not complete: call login without a code to get a fresh link."
-            )
+        if not _browser_login(state):
+            return ok(await _token_login_status(state))
+        if code is None:
+            started = await state.backend.login_start(agent_type(ctx, state.settings.client_name))
             return ok(
                 LoginOutput(
-                    logged_in=status.logged_in,
-                    login_url=None,
-                    message=as_tool_steps(status.message) or "",
-                    next_step=step,
+                    logged_in=False,
+                    login_url=started.url,
+                    message=as_tool_steps(started.message) or "",
+                    next_step="Show login_url to the user: they open it, approve access, and tell you "
+                    "the code the page shows; then call login with code set to that code.",
                 )
             )
-        except HotmartMcpError as exc:
-            return failure(exc)
+        status = await state.backend.login_complete(check_login_code(code))
+        step = (
+            "Logged in: call ensure_connection to get the Hotmart connection."
+            if status.logged_in
+            else "The login did not complete: call login without a code to get a fresh link."
+        )
+        return ok(
+            LoginOutput(
+                logged_in=status.logged_in,
+                login_url=None,
+                message=as_tool_steps(status.message) or "",
+                next_step=step,
+            )
+        )
 
     server.add_tool(
         ensure_connection,
@@ -161,7 +154,7 @@ async def _find(
 async def _with_sign_in_link(state: ServerState, connection: Connection) -> Connection:
     """The connection with the link to show: the one already handed out while fresh, else a new one.
 
-    membrane-cli.md §2.5: a connection whose sign-in expired is reconnected, not replaced; a
+    membrane-cli-contract.md §5: a connection whose sign-in expired is reconnected, not replaced; a
     reconnect mints a new link, so it happens only when there is no fresh link to give
     (tools/sign_in_links.py).
     """

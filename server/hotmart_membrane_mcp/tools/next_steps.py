@@ -1,6 +1,6 @@
 """Turning a connection's state into the one sentence an agent needs: what to do now.
 
-The wording follows Membrane's own agent guidance (membrane-cli.md §2.5): READY -> go; BUILDING ->
+The wording follows Membrane's own agent guidance (membrane-cli-contract.md §5): READY -> go; BUILDING ->
 wait again; CLIENT_ACTION_REQUIRED -> follow agentInstructions if present, else show uiUrl;
 CONFIGURATION_ERROR / SETUP_FAILED -> terminal, surface the error, do not retry blindly.
 """

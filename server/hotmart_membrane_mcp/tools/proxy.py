@@ -13,7 +13,6 @@ from mcp.server.mcpserver import Context, MCPServer
 from mcp.types import CallToolResult, InputRequiredResult
 from pydantic import Field
 
-from ..errors import HotmartMcpError
 from ..hotmart.catalogue import find_endpoint, path_values
 from ..hotmart.write_checks import check_coupon, is_coupon_create, is_refund
 from ..membrane.models import ProxyRequest
@@ -36,7 +35,7 @@ from .guards import check_optional_id
 from .models import ProxyRequestOutput
 from .proxy_read import DEFAULT_MAX_PAGES, MAX_PAGES_LIMIT, read, read_options
 from .resolution import resolve_connection_id
-from .results import failure, ok, ok_data
+from .results import ok, ok_data
 from .state import ServerState
 from .write_gate import hold_write, write_facts, write_tool_annotations, writes_policy
 
@@ -127,30 +126,27 @@ def register(server: MCPServer, state: ServerState) -> None:
         connection_id: ConnectionIdArg = None,
         confirm_token: ConfirmTokenArg = None,
     ) -> Annotated[CallToolResult, ProxyRequestOutput] | InputRequiredResult:
-        try:
-            zone = request_zone(timezone, state.settings.timezone)
-            request = build_request(path, method, query, headers, body, path_params)
-            options = read_options(
-                request.method,
-                all_pages=all_pages,
-                max_pages=max_pages,
-                fields=fields,
-                save_to=save_to,
-                resume_token=resume_token,
-                where=where,
-                count_only=count_only,
-            )
-            connection, held = await confirm_if_write(ctx, state, request, connection_id, confirm_token)
-            if held is not None:
-                return held
-            if request.method == "GET":
-                data = await read(ctx, state, connection, request, options, zone)
-                ProxyRequestOutput.model_validate(data)  # the dict is sent as built (explicit nulls kept)
-                return ok_data(data)
-            response = await state.backend.request(connection, request)
-            return ok(ProxyRequestOutput(status="ok", http_status=response.status, body=response.body))
-        except HotmartMcpError as exc:
-            return failure(exc)
+        zone = request_zone(timezone, state.settings.timezone)
+        request = build_request(path, method, query, headers, body, path_params)
+        options = read_options(
+            request.method,
+            all_pages=all_pages,
+            max_pages=max_pages,
+            fields=fields,
+            save_to=save_to,
+            resume_token=resume_token,
+            where=where,
+            count_only=count_only,
+        )
+        connection, held = await confirm_if_write(ctx, state, request, connection_id, confirm_token)
+        if held is not None:
+            return held
+        if request.method == "GET":
+            data = await read(ctx, state, connection, request, options, zone)
+            ProxyRequestOutput.model_validate(data)  # the dict is sent as built (explicit nulls kept)
+            return ok_data(data)
+        response = await state.backend.request(connection, request)
+        return ok(ProxyRequestOutput(status="ok", http_status=response.status, body=response.body))
 
     mode = state.settings.writes
     server.add_tool(

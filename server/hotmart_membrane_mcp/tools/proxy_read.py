@@ -51,8 +51,8 @@ from .state import ServerState
 
 DEFAULT_MAX_PAGES = 50
 MAX_PAGES_LIMIT = 1000
-PAGE_SIZE = "500"  # hotmart-api.md §3.1: INFERRED common ceiling; bigger values are clamped anyway
-MAX_RATE_LIMIT_WAIT_S = 30.0  # in total per call; Hotmart's window is one minute (§4)
+PAGE_SIZE = "500"  # hotmart-api-traps.md §3: INFERRED common ceiling; bigger values are clamped anyway
+MAX_RATE_LIMIT_WAIT_S = 30.0  # in total per call; Hotmart's window is one minute (hotmart-api-traps.md §13)
 LIST_SHAPES = ("paged", "array")
 
 
@@ -331,7 +331,7 @@ async def _send_with_select_fallback(
 ) -> ProxyResponse:
     response = await send_read(send, request, sleep=sleep)
     if selected and response.body in ({}, None):
-        # hotmart-api.md §3.4: one unknown attribute in `select` empties the answer; ask again
+        # hotmart-api-traps.md §7: one unknown attribute in `select` empties the answer; ask again
         # without it (the projection is applied here anyway).
         response = await send_read(send, replace(request, query=with_select(request.query, ())), sleep=sleep)
     return response

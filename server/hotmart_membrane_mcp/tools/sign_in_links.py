@@ -4,7 +4,7 @@ Every early re-check of a pending connection used to reconnect it, and each reco
 new link (issue #10): the user opens the first link while the agent already shows a second one.
 A link is now kept per connection id and handed out again until the connection leaves
 CLIENT_ACTION_REQUIRED or the link is older than ``LINK_TTL_S``. How long Membrane keeps a link
-valid is UNKNOWN (membrane-cli.md §3.3), so the TTL is short and a stale link is replaced by a
+valid is UNKNOWN (membrane-cli-contract.md §12), so the TTL is short and a stale link is replaced by a
 reconnect rather than trusted.
 """
 

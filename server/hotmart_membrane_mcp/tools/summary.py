@@ -13,7 +13,7 @@ from mcp.server.mcpserver import Context, MCPServer
 from mcp.types import CallToolResult, ToolAnnotations
 from pydantic import Field
 
-from ..errors import HotmartMcpError, InvalidInput
+from ..errors import InvalidInput
 from ..hotmart.catalogue import SALE_STATUSES, find_endpoint
 from ..hotmart.clip import json_size
 from ..hotmart.dates import convert_dates
@@ -29,7 +29,7 @@ from .arguments import ConnectionIdArg, TimezoneArg
 from .hotmart_io import progress_to, sender
 from .models import PARTIAL_DESCRIPTION, OutputModel, partial_notice
 from .resolution import resolve_connection_id
-from .results import failure, ok
+from .results import ok
 from .state import ServerState
 
 MAX_PAGES_LIMIT = 1000
@@ -148,33 +148,30 @@ def register(server: MCPServer, state: ServerState) -> None:
         max_pages: MaxPagesArg = DEFAULT_MAX_PAGES,
         connection_id: ConnectionIdArg = None,
     ) -> Annotated[CallToolResult, SalesSummaryOutput]:
-        try:
-            zone = request_zone(timezone, state.settings.timezone)
-            start_ms, end_ms, conversions = period_in_ms(start_date, end_date, zone)
-            wanted = None if statuses is None else normalise_statuses(statuses)
-            group = grouping(group_by, sort, top)
-            connection = await resolve_connection_id(state, connection_id)
+        zone = request_zone(timezone, state.settings.timezone)
+        start_ms, end_ms, conversions = period_in_ms(start_date, end_date, zone)
+        wanted = None if statuses is None else normalise_statuses(statuses)
+        group = grouping(group_by, sort, top)
+        connection = await resolve_connection_id(state, connection_id)
 
-            summary = await summarize_sales(
-                sender(state, connection),
-                start_ms=start_ms,
-                end_ms=end_ms,
-                statuses=wanted,
-                product_id=product_id,
-                zone=zone.info,
-                zone_label=zone.describe(),
-                group=group,
-                on_page=progress_to(ctx),
-                max_pages=max_pages,
-                sleep=state.sleep,
-            )
-            data = {**summary.to_dict(), "date_conversions": conversions, "truncated": False}
-            if not summary.complete:
-                data["partial"] = partial_notice(summary.incomplete_reason)
-            data = shorten_summary(data, state.settings.max_result_chars)
-            return ok(SalesSummaryOutput.model_validate(data))
-        except HotmartMcpError as exc:
-            return failure(exc)
+        summary = await summarize_sales(
+            sender(state, connection),
+            start_ms=start_ms,
+            end_ms=end_ms,
+            statuses=wanted,
+            product_id=product_id,
+            zone=zone.info,
+            zone_label=zone.describe(),
+            group=group,
+            on_page=progress_to(ctx),
+            max_pages=max_pages,
+            sleep=state.sleep,
+        )
+        data = {**summary.to_dict(), "date_conversions": conversions, "truncated": False}
+        if not summary.complete:
+            data["partial"] = partial_notice(summary.incomplete_reason)
+        data = shorten_summary(data, state.settings.max_result_chars)
+        return ok(SalesSummaryOutput.model_validate(data))
 
     server.add_tool(
         sales_summary,

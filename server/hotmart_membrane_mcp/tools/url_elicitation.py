@@ -3,8 +3,8 @@
 2025-11-25 and earlier: the server pushes ``elicitation/create`` (``ctx.elicit_url``) and waits
 for the answer. 2026-07-28: there is no back-channel; the tool returns an
 ``InputRequiredResult`` carrying the request, and the client calls the tool again with the
-answer in ``input_responses`` and our ``request_state`` echoed (mcp-sdk-2.md §3, "URL mode that
-works in both eras").
+answer in ``input_responses`` and our ``request_state`` echoed (mcp 2.x: URL mode works
+in both protocol eras).
 """
 
 from __future__ import annotations

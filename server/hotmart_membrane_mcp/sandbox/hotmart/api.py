@@ -95,7 +95,7 @@ def _split_path(path: str, query: Mapping[str, Sequence[str]] | None) -> tuple[s
     """The route path and the merged query (the path's own ``?a=1`` first, then ``query``)."""
     parts = urlsplit(path)
     if parts.scheme or parts.netloc:
-        # A full URL may replace the path (membrane-cli.md §2.11); only Hotmart's API hosts route here.
+        # A full URL may replace the path (membrane-cli-contract.md §9); only Hotmart's API hosts route here.
         if parts.hostname not in API_HOSTS:
             raise ApiError(404, "not_found", f"Unknown host {parts.hostname}")
     merged: dict[str, list[str]] = {}

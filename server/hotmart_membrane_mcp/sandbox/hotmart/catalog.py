@@ -195,7 +195,7 @@ def _plan_item(plan: PlanSpec) -> dict[str, Any]:
         "price": {"value": plan.prices["BRL"], "currency_code": "BRL"},
         "periodicity": plan.periodicity,
         "max_installments": 1,
-        # The plans endpoint really answers with Portuguese payment modes (hotmart-api.md §5.4).
+        # The plans endpoint really answers with Portuguese payment modes (hotmart-api-traps.md §14.4).
         "payment_mode": "ASSINATURA",
         "is_subscription_recovery_enabled": True,
         "is_switch_plan_enabled": True,
@@ -238,7 +238,7 @@ def _coupons(
 def coupon_item(
     coupon_id: int, code: str, discount: float, start_ms: int, end_ms: int | None, now_ms: int
 ) -> dict[str, Any]:
-    """A coupon as the list endpoint shows it; ``status`` is lower-case as observed (§5.5)."""
+    """A coupon as the list shows it; ``status`` lower-case as observed (hotmart-api-traps.md §14.5)."""
     active = start_ms <= now_ms and (end_ms is None or now_ms <= end_ms)
     # Only "valid" is documented; "expired"/"scheduled" are INFERRED spellings for the other cases.
     status = "valid" if active else ("scheduled" if start_ms > now_ms else "expired")

@@ -61,7 +61,7 @@ class Club:
 
 
 def iso(ms: int) -> str:
-    """An ISO-8601 UTC string (Club v2 ``liberation_date`` is a string, hotmart-api.md §3.2)."""
+    """An ISO-8601 UTC string (Club v2 ``liberation_date`` is a string, hotmart-api-traps.md §4)."""
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ms // 1000))
 
 

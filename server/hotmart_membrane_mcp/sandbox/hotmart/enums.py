@@ -1,4 +1,4 @@
-"""Enumerations of the Hotmart REST API (hotmart-api.md §5), used for validation and generation."""
+"""Enumerations of the Hotmart REST API (hotmart-api-traps.md §14), used for validation and generation."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Hotmart-style API errors (hotmart-api.md §4).
+"""Hotmart-style API errors (hotmart-api-traps.md §12).
 
 Handlers raise :class:`ApiError`; the dispatcher turns it into the documented error body
 ``{error, error_description, error_uri}`` with the matching HTTP status.
@@ -37,7 +37,7 @@ def bad_value(name: str, detail: str) -> ApiError:
 
 def bad_parameter(detail: str) -> ApiError:
     """400 ``invalid_parameter``: a malformed request (unknown enum value, bad body field...)."""
-    # The OBSERVED live message starts like this (hotmart-api.md §4 table).
+    # The OBSERVED live message starts like this (hotmart-api-traps.md §12 table).
     return ApiError(400, "invalid_parameter", f"The request was unacceptable: {detail}")
 
 

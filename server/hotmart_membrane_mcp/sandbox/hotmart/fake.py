@@ -43,7 +43,7 @@ def between(rng: random.Random, low: int, high: int) -> int:
 
 
 class IdFactory:
-    """Draws unique identifiers of each documented shape (hotmart-api.md §3.3) from one RNG."""
+    """Draws unique identifiers of each documented shape (hotmart-api-traps.md §6) from one RNG."""
 
     def __init__(
         self, rng: random.Random, transactions: tuple[int, int] = (1_000_000_000, 8_999_999_999)

@@ -1,7 +1,7 @@
 """The simulator's money model: Hotmart fee, commissions, VAT and exchange rates.
 
 Simplification (documented, deliberate): the producer's commission is a fixed share of the
-price (``PRODUCER_SHARE``), so ``/sales/summary`` (which totals commissions, hotmart-api.md §5.1)
+price (``PRODUCER_SHARE``), so ``/sales/summary`` (which totals commissions, hotmart-api-traps.md §9)
 visibly differs from gross sales. Hotmart's fee is a flat percentage; on affiliate sales the
 affiliate gets the remainder of the price, otherwise the remainder is simply not modelled.
 """

@@ -1,4 +1,4 @@
-"""Cursor pagination: the ``items`` + ``page_info`` envelope of hotmart-api.md §3.1.
+"""Cursor pagination: the ``items`` + ``page_info`` envelope of hotmart-api-traps.md §3.
 
 A page token is base64 of a small JSON object holding the offset into the (deterministically
 sorted) result of the query, in the spirit of the documented examples (``{"rows":5,"page":3}``).
@@ -15,7 +15,7 @@ from typing import Any
 from .errors import ApiError
 from .params import Query
 
-# INFERRED ceiling (hotmart-api.md §3.1): only the products default (50) is documented; community
+# INFERRED ceiling (hotmart-api-traps.md §3): only the products default (50) is documented; community
 # code and the official curl examples use 500, so larger values are silently clamped to 500.
 MAX_RESULTS_CEILING = 500
 # INFERRED default page size for endpoints whose default is undocumented.

@@ -52,7 +52,7 @@ class Query:
             raise bad_value(name, "expected integers") from None
 
     def epoch_ms(self, name: str) -> int | None:
-        """A date filter: epoch milliseconds UTC (hotmart-api.md §3.2)."""
+        """A date filter: epoch milliseconds UTC (hotmart-api-traps.md §4)."""
         return self.integer(name, minimum=0)
 
     def boolean(self, name: str) -> bool | None:
@@ -68,7 +68,7 @@ class Query:
         raise bad_value(name, f"'{text}' is not a boolean")
 
     def enums(self, name: str, allowed: Iterable[str]) -> set[str] | None:
-        """The values of an enum filter; an unknown value is 400 ``invalid_parameter`` (§4)."""
+        """An enum filter's values; an unknown one is 400 ``invalid_parameter`` (hotmart-api-traps.md §12)."""
         chosen = self.values(name)
         if not chosen:
             return None
@@ -86,7 +86,7 @@ class Query:
         return None if text is None else text.lower()
 
     def require(self, name: str, *, status: int = 422) -> str:
-        """A mandatory parameter (Club endpoints answer 422 when one is missing, §2)."""
+        """A mandatory parameter (Club endpoints answer 422 when one is missing, hotmart-api-traps.md §2)."""
         text = self.first(name)
         if text is None:
             # 422 as the sandbox documents; the error type is not documented (INFERRED: invalid_parameter).

@@ -1,6 +1,6 @@
 """Rate-limit bookkeeping: Kong-style headers on every response and a deterministic 429 mode.
 
-Hotmart allows 500 calls per minute (hotmart-api.md §4). The simulator counts calls per
+Hotmart allows 500 calls per minute (hotmart-api-traps.md §13). The simulator counts calls per
 wall-clock minute only to fill the headers; it does not refuse the 501st call (a test suite
 must not depend on timing). Refusals come from ``rate_limit_every=N``: every Nth call
 overall, counted in the state store so separate processes share the count.
@@ -48,6 +48,7 @@ def count_call(store: StateStore, every: int | None, clock: Callable[[], float] 
         "X-RateLimit-Remaining-Minute": str(remaining),
     }
     if limited:
-        # INFERRED (§4): Kong sends Retry-After on 429; clients read either it or RateLimit-Reset.
+        # INFERRED (hotmart-api-traps.md §13): Kong sends Retry-After on 429; clients read either it or
+        # RateLimit-Reset.
         headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return RateDecision(limited, headers)

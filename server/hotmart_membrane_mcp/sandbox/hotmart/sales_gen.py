@@ -1,6 +1,6 @@
 """Generation of sales (one-off purchases) and the sale record shared with subscription charges.
 
-A sale is stored in the ``/sales/history`` item shape (hotmart-api.md §5.1); what that shape
+A sale is stored in the ``/sales/history`` item shape (hotmart-api-traps.md §14.1); what that shape
 cannot hold (affiliate, coupon, subscriber) lives in :class:`SaleLinks`.
 """
 
@@ -78,8 +78,8 @@ PAYMENT_WEIGHTS = {
         "COP": {"CREDIT_CARD": 0.7, "CASH_PAYMENT": 0.2, "PAYPAL": 0.1},
     }.items()
 }
-# payment.method has a longer list than the docs show (§5.1 "CREDIT_CARD_VISA, ..., PIX, APPLE_PAY,
-# UNKNOWN"); the card brands, SEPA, OXXO and EFECTY spellings below are INFERRED from it.
+# payment.method has a longer list than the docs show (hotmart-api-traps.md §14.1 "CREDIT_CARD_VISA, ..., PIX,
+# APPLE_PAY, UNKNOWN"); the card brands, SEPA, OXXO and EFECTY spellings below are INFERRED from it.
 CARD_BRANDS = ("CREDIT_CARD_VISA", "CREDIT_CARD_MASTERCARD", "CREDIT_CARD_AMEX", "CREDIT_CARD_ELO")
 METHOD_BY_TYPE = {
     "PIX": "PIX",

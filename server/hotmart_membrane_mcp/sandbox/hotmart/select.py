@@ -1,4 +1,4 @@
-"""Custom responses: ``select=a,b.c`` trims a body to the listed attributes (hotmart-api.md §3.4)."""
+"""Custom responses: ``select=a,b.c`` trims a body to the listed attributes (hotmart-api-traps.md §7)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def apply_select(body: Any, paths: list[list[str]]) -> Any:
     """Trim a response body.
 
     On an envelope (``items`` + ``page_info``) the paths are relative to each item and
-    ``page_info`` is kept; on a bare array they apply to each element (INFERRED, §3.4 only
+    ``page_info`` is kept; on a bare array they apply to each element (INFERRED, hotmart-api-traps.md §7 only
     speaks of ``items``); otherwise to the object itself. Unknown attributes are dropped, so
     selecting only unknown ones gives ``{}``.
     """

@@ -1,7 +1,7 @@
 """Generation of subscriptions of the subscription product and of their recurring charges.
 
-Each subscription gets a distinct buyer (``subscriber_code`` is per buyer x product, §3.3), a
-plan, a status and a timeline; each charge is a sale of the subscription product, so sales
+Each subscription gets a distinct buyer (``subscriber_code`` is per buyer x product, hotmart-api-traps.md §6),
+a plan, a status and a timeline; each charge is a sale of the subscription product, so sales
 totals, ``/subscriptions/{code}/purchases`` and ``/subscriptions/transactions`` all agree.
 """
 

@@ -1,4 +1,4 @@
-"""Read endpoints for products, offers, plans, coupons, the Club, events and ``/me`` (§5.3–§5.8)."""
+"""Reads of products, offers, plans, coupons, the Club, events, ``/me`` (hotmart-api-traps.md §14.3–§14.8)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from .paging import paginate
 from .params import Query
 from .routing import Request
 
-PRODUCTS_PAGE_SIZE = 50  # documented default (§3.1)
+PRODUCTS_PAGE_SIZE = 50  # documented default (hotmart-api-traps.md §3)
 
 
 def products(request: Request) -> dict[str, Any]:
@@ -40,8 +40,9 @@ def _product_by_ucode(request: Request) -> dict[str, Any]:
 def offers(request: Request) -> dict[str, Any] | None:
     """GET /products/api/v1/products/{ucode}/offers."""
     items = request.dataset.offers[_product_by_ucode(request)["ucode"]]
-    # OBSERVED (§5.4, thaleslaray test-results): a product without offers/plans answers 200 with an
-    # empty body rather than an empty list (§10 lists the exact form as open).
+    # OBSERVED (hotmart-api-traps.md §14.4, thaleslaray test-results): a product without offers/plans answers
+    # 200 with an empty body rather than an empty list (hotmart-api-traps.md §16 lists the exact form as
+    # open).
     return paginate(items, request.query, with_total=False) if items else None
 
 
@@ -68,8 +69,8 @@ def coupons(request: Request) -> dict[str, Any]:
     items = sorted(request.dataset.coupons.get(product_id, []), key=lambda coupon: coupon["id"])
     if code is not None:
         items = [coupon for coupon in items if coupon["coupon_code"].lower() == code]
-    # INFERRED (§5.5): an empty body has been OBSERVED only on a wrong host; here no coupons is an
-    # empty page, so the envelope is always present.
+    # INFERRED (hotmart-api-traps.md §14.5): an empty body has been OBSERVED only on a wrong host; here no
+    # coupons is an empty page, so the envelope is always present.
     return paginate(items, request.query, with_total=False)
 
 
@@ -77,14 +78,14 @@ def _club(request: Request) -> Club:
     subdomain = request.query.require("subdomain")
     club = request.dataset.club
     if subdomain != club.subdomain:
-        # The real CDN answers an unknown subdomain with a redirect or an empty 200 (§2); the
-        # simulator's default is the JSON 404 of §7 item 2.
+        # The real CDN answers an unknown subdomain with a redirect or an empty 200 (hotmart-api-traps.md §2);
+        # the simulator's default is a JSON 404 `not_found`.
         raise not_found(f"Club {subdomain}")
     return club
 
 
 def club_modules(request: Request) -> list[dict[str, Any]]:
-    """GET /club/api/v1/modules: a bare array (§3.1)."""
+    """GET /club/api/v1/modules: a bare array (hotmart-api-traps.md §3)."""
     club = _club(request)
     # INFERRED: is_extra=false (the default) lists the regular modules, true the extra ones.
     extra = bool(request.query.boolean("is_extra"))
@@ -106,7 +107,7 @@ def club_pages(request: Request) -> list[dict[str, Any]]:
 def club_users(request: Request) -> dict[str, Any]:
     """GET /club/api/v1/users (the "students")."""
     club = _club(request)
-    email = request.query.lower("email")  # full or partial (§5.3)
+    email = request.query.lower("email")  # full or partial (hotmart-api-traps.md §14.3)
     users = [user for user in club.users if email is None or email in user["email"].lower()]
     return paginate(users, request.query)
 
@@ -122,7 +123,7 @@ def club_lessons(request: Request) -> dict[str, Any]:
 
 def _event_id(request: Request) -> int:
     event_id = numeric_path_param(request, "event_id")
-    # Only ETICKET products are events for this API (§5.6).
+    # Only ETICKET products are events for this API (hotmart-api-traps.md §14.6).
     if event_id != request.dataset.catalog.event_product["id"]:
         raise not_found(f"Event {event_id}")
     return event_id
@@ -174,5 +175,5 @@ def _participant_filters(query: Query) -> list[Any]:
 
 
 def me(request: Request) -> dict[str, Any]:
-    """GET /user/api/v1/me: the account's profile (the real field list is UNKNOWN, §10)."""
+    """GET /user/api/v1/me: the account's profile (real field list UNKNOWN, hotmart-api-traps.md §16)."""
     return request.dataset.account

@@ -1,4 +1,4 @@
-"""Read endpoints of ``/payments/api/v1/sales/...`` (hotmart-api.md §5.1)."""
+"""Read endpoints of ``/payments/api/v1/sales/...`` (hotmart-api-traps.md §14.1)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ def matching_sales(request: Request) -> list[dict[str, Any]]:
     """The sales matching the common filters of the sales endpoints, newest first.
 
     Without ``transaction`` or ``transaction_status`` only APPROVED and COMPLETE sales are
-    returned, as Hotmart does (§3.5).
+    returned, as Hotmart does (hotmart-api-traps.md §8).
     """
     query, data = request.query, request.dataset
     transactions = set(query.values("transaction")) or None
@@ -84,7 +84,7 @@ def sales_summary(request: Request) -> dict[str, Any]:
         {"total_items": int(count), "total_value": money(total, currency)}
         for currency, (count, total) in sorted(totals.items())
     ]
-    # total_results is "not on every endpoint" (§3.1); the simulator leaves it off here.
+    # total_results is "not on every endpoint" (hotmart-api-traps.md §3); the simulator leaves it off here.
     return paginate(items, request.query, with_total=False)
 
 
@@ -130,8 +130,8 @@ def _participants_item(data: Dataset, sale: dict[str, Any]) -> dict[str, Any]:
 
 def _commission(value: float, currency: str, person: dict[str, Any], source: str) -> dict[str, Any]:
     return {
-        # Documented as {value, currency_value}; OBSERVED live as {currency_code, value} (§3.3):
-        # the simulator follows the live API.
+        # Documented as {value, currency_value}; OBSERVED live as {currency_code, value}
+        # (hotmart-api-traps.md §6): the simulator follows the live API.
         "commission": money(value, currency),
         "user": {"ucode": person["ucode"], "name": person["name"], "email": person["email"]},
         "source": source,
@@ -167,6 +167,7 @@ def _price_details_item(data: Dataset, sale: dict[str, Any]) -> dict[str, Any]:
         "real_conversion_rate": rate_to_brl(currency),
     }
     coupon = data.sale_links(purchase["transaction"]).coupon
-    if coupon is not None:  # INFERRED (§5.1): the coupon object only when a coupon was used
+    # INFERRED (hotmart-api-traps.md §14.1): the coupon object only when a coupon was used
+    if coupon is not None:
         item["coupon"] = dict(coupon)
     return item

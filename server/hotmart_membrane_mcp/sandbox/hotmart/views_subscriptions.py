@@ -1,4 +1,4 @@
-"""Read endpoints of ``/payments/api/v1/subscriptions...`` (hotmart-api.md §5.2)."""
+"""Read endpoints of ``/payments/api/v1/subscriptions...`` (hotmart-api-traps.md §14.2)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ RECURRENCY_STATUS_BY_SALE = {
 
 
 def window_start(query: Query, name: str, now_ms: int, *, exempt: bool) -> int | None:
-    """A date filter's lower bound, defaulting to now - 30 days (§3.2) unless the caller named a record."""
+    """A date filter's lower bound: now - 30 days (hotmart-api-traps.md §5) unless a record is named."""
     given = query.epoch_ms(name)
     if given is not None or exempt:
         return given
@@ -36,8 +36,8 @@ def matching_subscriptions(request: Request, *, summary: bool = False) -> list[d
     codes = set(query.values("subscriber_code")) or None
     transactions = None if summary else set(query.values("transaction")) or None
     email = None if summary else query.lower("subscriber_email")
-    # §3.2: accession_date defaults to now - 30 days. INFERRED: not when a specific subscriber or
-    # transaction is asked for (as /transactions does for `transaction`).
+    # hotmart-api-traps.md §5: accession_date defaults to now - 30 days. INFERRED: not when a specific
+    # subscriber or transaction is asked for (as /transactions does for `transaction`).
     accession_low = window_start(query, "accession_date", now, exempt=bool(codes or transactions or email))
     accession_high = query.epoch_ms("end_accession_date")
     next_low, next_high = query.epoch_ms("date_next_charge"), query.epoch_ms("end_date_next_charge")
@@ -130,7 +130,7 @@ def _summary_item(data: Dataset, item: dict[str, Any]) -> dict[str, Any]:
 
 
 def subscription_purchases(request: Request) -> list[dict[str, Any]]:
-    """GET /payments/api/v1/subscriptions/{subscriber_code}/purchases: a bare array (§3.1)."""
+    """GET /payments/api/v1/subscriptions/{subscriber_code}/purchases: an array (hotmart-api-traps.md §3)."""
     data, code = request.dataset, request.params["subscriber_code"]
     if data.subscription(code) is None:
         raise not_found(f"Subscription {code}")
@@ -143,7 +143,8 @@ def subscription_purchases(request: Request) -> list[dict[str, Any]]:
             "status": purchase["status"],
             "price": dict(purchase["price"]),
             "payment_type": purchase["payment"]["type"],
-            # OBSERVED (§5.1): subscriber purchases spell card methods like MASTERCARD_CREDIT_CARD.
+            # OBSERVED (hotmart-api-traps.md §14.1): subscriber purchases spell card methods like
+            # MASTERCARD_CREDIT_CARD.
             "payment_method": _observed_method(purchase["payment"]["method"]),
             "recurrency_number": recurrence.number,
             "under_warranty": purchase.get("warranty_expire_date", 0) > data.now_ms,

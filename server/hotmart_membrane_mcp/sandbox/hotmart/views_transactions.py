@@ -1,4 +1,4 @@
-"""GET /payments/api/v1/subscriptions/transactions: one row per subscription charge (§5.2)."""
+"""GET /payments/api/v1/subscriptions/transactions: one row per charge (hotmart-api-traps.md §14.2)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def subscription_transactions(request: Request) -> dict[str, Any]:
     """GET /payments/api/v1/subscriptions/transactions: one row per charge (no total_results)."""
     query, data = request.query, request.dataset
     transactions = set(query.values("transaction")) or None
-    # §3.2: the last 30 days unless a transaction is given.
+    # hotmart-api-traps.md §5: the last 30 days unless a transaction is given.
     low = window_start(query, "transaction_date", request.now_ms, exempt=transactions is not None)
     high = query.epoch_ms("end_transaction_date")
     product_ids = query.integers("product_id")

@@ -1,4 +1,5 @@
-"""Write endpoints on sales and coupons: refund, boleto re-issue, coupon create/delete (§5.1, §5.5).
+"""Write endpoints on sales and coupons: refund, boleto re-issue, coupon create/delete (hotmart-api-traps.md
+§14.1, §14.5).
 
 Every write is a read-check-write inside one ``Context.mutate()`` block, so concurrent
 processes never lose each other's changes and never both succeed on a one-time action.
@@ -13,11 +14,11 @@ from .errors import ApiError, bad_parameter, not_found
 from .routing import Request
 from .views_catalog import numeric_path_param
 
-# §5.1: refunds are possible within a window of 7-30 days (extendable to 60); the simulator uses
-# 30 days from approval for every product.
+# hotmart-api-traps.md §14.1: refunds are possible within a window of 7-30 days (extendable to 60); the
+# simulator uses 30 days from approval for every product.
 REFUND_WINDOW_MS = 30 * DAY_MS
 REFUNDABLE = {"APPROVED", "COMPLETE"}
-NO_REFUND_PAYMENT_TYPES = {"DIRECT_DEBIT"}  # BACS/SEPA debits cannot be refunded (§5.1)
+NO_REFUND_PAYMENT_TYPES = {"DIRECT_DEBIT"}  # BACS/SEPA debits cannot be refunded (hotmart-api-traps.md §14.1)
 BILLET_REISSUABLE = {"PRINTED_BILLET", "WAITING_PAYMENT", "EXPIRED"}
 MAX_COUPON_CODE = 25
 
@@ -39,7 +40,8 @@ def refund(request: Request) -> dict[str, Any]:
         if sale is None:
             raise not_found(f"Transaction {transaction}")
         purchase = sale["purchase"]
-        # The error types below are INFERRED: Hotmart documents the rules (§5.1), not the error names.
+        # The error types below are INFERRED: Hotmart documents the rules (hotmart-api-traps.md §14.1), not
+        # the error names.
         if purchase["status"] not in REFUNDABLE:
             raise ApiError(
                 400, "invalid_status", f"A sale with status {purchase['status']} cannot be refunded"

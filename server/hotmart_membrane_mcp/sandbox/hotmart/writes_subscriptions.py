@@ -1,4 +1,7 @@
-"""Write endpoints on subscriptions: cancel, reactivate (single, bulk), due day, negotiation (§5.2, §5.7)."""
+"""Subscription writes: cancel, reactivate (single, bulk), due day, negotiation.
+
+The endpoints: hotmart-api-traps.md §14.2, §14.7.
+"""
 
 from __future__ import annotations
 
@@ -22,7 +25,7 @@ NEGOTIABLE = {"DELAYED", "OVERDUE"}
 
 
 def date_string(ms: int) -> str:
-    """``YYYY-MM-DD HH:MM:SS`` (UTC), the date format of the cancel/reactivate answers (§3.2)."""
+    """``YYYY-MM-DD HH:MM:SS`` (UTC), the dates of the cancel/reactivate answers (hotmart-api-traps.md §4)."""
     return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(ms // 1000))
 
 
@@ -46,7 +49,8 @@ def _cancel(
     if item is None:
         raise not_found(f"Subscription {code}")
     if item["status"] not in CANCELLABLE:
-        # Same code as the bulk endpoint's per-item error (§4); for the single endpoint it is INFERRED.
+        # Same code as the bulk endpoint's per-item error (hotmart-api-traps.md §11); for the single endpoint
+        # it is INFERRED.
         raise ApiError(
             400, "SUBSCRIPTION_ALREADY_CANCELED_OR_OVERDUE", f"Subscription {code} is {item['status']}"
         )
@@ -80,7 +84,8 @@ def _reactivate(data: Dataset, overlay: dict[str, Any], code: str, charge: bool)
         raise not_found(f"Subscription {code}")
     if item["status"] not in REACTIVATABLE:
         raise ApiError(400, "SUBSCRIPTION_ALREADY_ACTIVE", f"Subscription {code} is {item['status']}")
-    # §5.2: the subscription stays INACTIVE until the subscriber accepts the emailed link.
+    # hotmart-api-traps.md §14.2: the subscription stays INACTIVE until the subscriber accepts the emailed
+    # link.
     _patch(overlay, code, status="INACTIVE")
     overlay["subscriptions"][code]["charge"] = charge
     detail = data.subscription_detail(code)
@@ -145,7 +150,7 @@ def _bulk(request: Request, *, cancelling: bool) -> dict[str, Any]:
             success.append(
                 {"subscriber_code": code, "status": "CANCELLED_BY_SELLER" if cancelling else "INACTIVE"}
             )
-    # §4: per-item problems never fail the whole call.
+    # hotmart-api-traps.md §11: per-item problems never fail the whole call.
     return {"success_subscriptions": success, "fail_subscriptions": failures}
 
 
@@ -234,7 +239,7 @@ def negotiate(request: Request) -> dict[str, Any]:
 
 def _check_negotiable(data: Dataset, item: dict[str, Any], recurrences: list[int]) -> None:
     # INFERRED rules and error types: the docs describe which installments can be negotiated
-    # (§5.7) but not the errors. BILLET and PIX are BRL methods.
+    # (hotmart-api-traps.md §14.7) but not the errors. BILLET and PIX are BRL methods.
     if item["status"] not in NEGOTIABLE:
         raise bad_parameter(f"subscription {item['subscription_id']} has no overdue installments")
     if item["price"]["currency_code"] != "BRL":
