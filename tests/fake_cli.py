@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import anyio
 from mcp.server.mcpserver import MCPServer
 
 from hotmart_membrane_mcp.config import Settings
 from hotmart_membrane_mcp.membrane import make_backend
 from hotmart_membrane_mcp.server import build_server
+from processes import live_pids
+from sandbox_harness import no_wait
 
 MARKER_VARIABLE = "FAKE_CLI_MARKER"
 SHELL = "#!/bin/sh\n"
@@ -94,21 +95,4 @@ class FakeCli:
 
     def live_processes(self) -> list[int]:
         """Pids of running (not zombie) processes that carry this fake's marker (Linux /proc)."""
-        wanted = f"{MARKER_VARIABLE}={self.marker}".encode()
-        pids = []
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit() or int(entry.name) == os.getpid():
-                continue
-            try:
-                environ = (entry / "environ").read_bytes()
-                state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
-            except (OSError, IndexError):
-                continue
-            if wanted in environ.split(b"\0") and state not in ("Z", "X"):
-                pids.append(int(entry.name))
-        return pids
-
-
-async def no_wait(seconds: float) -> None:
-    """The injected sleep of reads' retries: returns at once (no test waits for real)."""
-    await anyio.lowlevel.checkpoint()
+        return live_pids(f"{MARKER_VARIABLE}={self.marker}")

@@ -40,6 +40,7 @@ from hotmart_membrane_mcp.sandbox.http_face import build_app
 from hotmart_membrane_mcp.sandbox.settings import SandboxSettings
 from hotmart_membrane_mcp.server import build_server
 from in_process_runner import InProcessRunner
+from processes import live_pids
 
 API_TOKEN = "test-api-token"  # what the in-process HTTP face accepts (a test value, not a secret)
 API_URL = "http://membrane.sandbox.test"
@@ -157,19 +158,4 @@ class Sandbox:
 
     def live_processes(self) -> list[int]:
         """Pids of simulator processes still running against this state dir (Linux /proc)."""
-        if not Path("/proc/self/environ").exists():
-            # An empty list would read as "every child is gone": refuse instead (mark the test needs_proc).
-            raise RuntimeError("live_processes needs Linux /proc")
-        marker = f"HOTMART_SANDBOX_DIR={self.dir}".encode()
-        pids = []
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit() or int(entry.name) == os.getpid():
-                continue
-            try:
-                environ = (entry / "environ").read_bytes()
-                cmdline = (entry / "cmdline").read_bytes()
-            except OSError:
-                continue
-            if marker in environ.split(b"\0") and b"hotmart_membrane_mcp.sandbox" in cmdline:
-                pids.append(int(entry.name))
-        return pids
+        return live_pids(f"HOTMART_SANDBOX_DIR={self.dir}", cmdline_has=b"hotmart_membrane_mcp.sandbox")

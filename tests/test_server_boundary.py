@@ -15,9 +15,10 @@ from typing import Any
 import pytest
 from mcp import Client
 
-from fake_cli import FakeCli, no_wait, write_fake
+from fake_cli import FakeCli, write_fake
 from hotmart_membrane_mcp.config import SANDBOX_COMMAND
-from sandbox_harness import Sandbox
+from processes import live_pids
+from sandbox_harness import Sandbox, no_wait
 from tool_calls import call_error, call_ok, payload, wait_until
 
 pytestmark = pytest.mark.anyio
@@ -205,23 +206,10 @@ async def test_children_the_cli_leaves_running_after_a_successful_call_are_ended
     fake = FakeCli(tmp_path)
     async with Client(sandbox.server(command=command)) as client:
         connection = await call_ok(client, "ensure_connection")
-        await wait_until(lambda: not live_with(marker), timeout_s=10)
+        await wait_until(lambda: not live_pids(marker), timeout_s=10)
 
     assert connection["ready"] is True
-    assert fake.live_processes() == [] and live_with(marker) == []
-
-
-def live_with(marker: str) -> list[int]:
-    pids = []
-    for entry in Path("/proc").iterdir():
-        try:
-            environ = (entry / "environ").read_bytes() if entry.name.isdigit() else b""
-            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0] if environ else "X"
-        except (OSError, IndexError):
-            continue
-        if marker.encode() in environ.split(b"\0") and state not in ("Z", "X"):
-            pids.append(int(entry.name))
-    return pids
+    assert fake.live_processes() == [] and live_pids(marker) == []
 
 
 # --- point 9: npx that cannot get the CLI ------------------------------------------------------
