@@ -354,6 +354,9 @@ def serve_main(argv: list[str], environ: Mapping[str, str]) -> int:
     family = socket.AF_INET6 if ":" in options.host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # uvicorn writes a response's head and body separately; with Nagle's algorithm on, the body
+    # waits for the client's delayed ACK (~40 ms on loopback). Accepted sockets inherit this on Linux.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.bind((options.host, options.port))
     sock.listen(128)
     host, port = sock.getsockname()[:2]
