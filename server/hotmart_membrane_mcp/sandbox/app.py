@@ -23,11 +23,9 @@ from .output import (
     write_usage_error,
 )
 from .proxy import service_unavailable
+from .scenarios import flaky_turn
 from .settings import SandboxSettings
 from .store import StateStore
-
-FLAKY_EVERY = 3
-_COUNTERS = "membrane-counters"
 
 
 def main(
@@ -78,18 +76,11 @@ def _run(command: Command, invocation: Invocation) -> Result | ProxiedResponse:
     if command.tenant:
         if not is_logged_in(invocation.store, invocation.settings.scenario):
             raise not_authenticated()
-        if invocation.settings.scenario == "flaky" and _flaky_turn(invocation.store):
+        if invocation.settings.scenario == "flaky" and flaky_turn(invocation.store):
             if command.spec.words == ("request",):
                 return service_unavailable()
             raise internal_error()
     return command.handler(invocation)
-
-
-def _flaky_turn(store: StateStore) -> bool:
-    """Every third tenant command fails, counted across processes in the state dir."""
-    with store.transaction(_COUNTERS) as counters:
-        counters["tenantCommands"] = counters.get("tenantCommands", 0) + 1
-        return counters["tenantCommands"] % FLAKY_EVERY == 0
 
 
 def _asks_for_help(argv: list[str]) -> bool:

@@ -45,7 +45,6 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .actions import action_object, find_action, search_actions
-from .app import _flaky_turn
 from .bearer import BearerPolicy, unauthorized
 from .commands import run_on_connection
 from .errors import MembraneError, UsageError, bad_request, internal_error
@@ -54,6 +53,7 @@ from .membrane import HOTMART, Connections
 from .output import ProxiedResponse, Result
 from .proxy import METHODS, HotmartProxy, service_unavailable
 from .raw_requests import act_api
+from .scenarios import flaky_turn
 from .settings import SandboxSettings
 from .store import StateStore
 
@@ -252,7 +252,7 @@ def _serve_one(handler: Handler, call: Call) -> Response:
         face.bearer.check(call.headers.get("authorization"))
         if not is_logged_in(face.store, face.settings.scenario):
             raise unauthorized("the tenant's session has ended (logged-out scenario).")
-        if face.settings.scenario == "flaky" and _flaky_turn(face.store):
+        if face.settings.scenario == "flaky" and flaky_turn(face.store):
             if handler is _proxy:
                 return _proxied(service_unavailable())
             raise internal_error()

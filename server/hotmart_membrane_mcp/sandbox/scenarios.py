@@ -10,6 +10,7 @@ import time
 from typing import Any
 
 from .ids import iso_timestamp, object_id
+from .store import StateStore
 
 # UNKNOWN (membrane-cli-contract.md §12): the host/path of clientAction.uiUrl; this is the connection-request
 # screen the SDK builds ({base}/screens/connections?connectionRequestId=<id>), INFERRED.
@@ -102,3 +103,15 @@ def _reconnect_action(app_name: str, connection_id: str) -> dict[str, str]:
         "agentInstructions": f"Reconnect with `membrane connect --connectionId {connection_id}` to get a "
         "sign-in link, give it to the user, then check the connection again.",
     }
+
+
+FLAKY_EVERY = 3
+_COUNTERS = "membrane-counters"
+
+
+def flaky_turn(store: StateStore) -> bool:
+    """The ``flaky`` scenario: every third tenant call fails, counted across processes (and both
+    faces, CLI and HTTP) in the state dir."""
+    with store.transaction(_COUNTERS) as counters:
+        counters["tenantCommands"] = counters.get("tenantCommands", 0) + 1
+        return counters["tenantCommands"] % FLAKY_EVERY == 0
