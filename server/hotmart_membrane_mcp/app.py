@@ -17,6 +17,7 @@ from mcp import MCPDeprecationWarning
 from . import __version__
 from .config import USAGE, ConfigError, Settings
 from .membrane import MembraneBackend, make_backend
+from .membrane.api import shown_url
 from .membrane.tokens import token_source_from_env
 from .server import build_server
 
@@ -97,7 +98,7 @@ def describe_backend(settings: Settings) -> str:
     if settings.backend == "api":
         tokens = token_source_from_env(settings.child_env)
         source = tokens.description if tokens is not None else "none"
-        return f"{mode}, backend api at {settings.api_url}, token from {source}"
+        return f"{mode}, backend api at {shown_url(settings.api_url)}, token from {source}"
     return f"{mode}, backend cli, Membrane command {settings.membrane_command[0]}"
 
 

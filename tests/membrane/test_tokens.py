@@ -178,3 +178,14 @@ def test_membrane_api_url_overrides_the_base() -> None:
     settings = Settings.from_env({"MEMBRANE_TOKEN": "t", "MEMBRANE_API_URL": "http://localhost:9000/"})
 
     assert settings.api_url == "http://localhost:9000"
+
+
+def test_the_start_up_line_never_shows_credentials_written_into_the_api_url() -> None:
+    settings = Settings.from_env(
+        {"MEMBRANE_TOKEN": "tok-123456", "MEMBRANE_API_URL": "https://me:hunter2@membrane.example.com:8443"}
+    )
+
+    line = describe_backend(settings)
+
+    assert "https://membrane.example.com:8443" in line
+    assert "hunter2" not in line and "me:" not in line

@@ -45,6 +45,13 @@ from .tokens import TokenSource
 
 logger = logging.getLogger(__name__)
 
+
+def shown_url(url: str) -> str:
+    """``url`` as messages and logs may show it: scheme, host and port (a user:password@ never leaks)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+
+
 API_VERSION = "2025-10-21"  # FACT (membrane-cli-contract.md §11): the version the SDK sends
 DEFAULT_MAX_RETRIES = 3
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
@@ -89,9 +96,7 @@ class ApiBackend:
         if timeout_s <= 0 or max_concurrency < 1 or max_retries < 0:
             raise ValueError("timeout_s and max_concurrency must be positive, max_retries >= 0")
         self.base_url = base_url.rstrip("/")
-        parts = urlsplit(self.base_url)
-        # What messages show: a URL with user:password@ must not leak them.
-        self.shown_url = f"{parts.scheme}://{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+        self.shown_url = shown_url(self.base_url)
         self.tokens = tokens
         self.timeout_s = timeout_s
         self.max_concurrency = max_concurrency
