@@ -68,22 +68,12 @@ def generate_subscriptions(
     rng: random.Random, ids: IdFactory, catalog: Catalog, people: list[dict[str, Any]], now_ms: int
 ) -> SubscriptionBook:
     """Subscriptions across every status, some still in trial, with their charges."""
-    product = catalog.subscription_product
-    warranty_days = catalog.specs[product["id"]].warranty_days
-    producer = {"name": catalog.account["name"], "ucode": catalog.account["ucode"]}
     trial_plan = next(plan for plan in catalog.plan_specs if plan.trial_days)
     book = SubscriptionBook()
+    # The draws happen in a fixed order (start, money, end, charges, codes): the seeded data depends on it.
     for index, buyer in enumerate(rng.sample(people, SUBSCRIPTIONS)):
-        if index < FRESH_TRIALS:
-            status, plan = "ACTIVE", trial_plan
-            accession_ms = now_ms - between(rng, 2 * 3_600_000, 6 * DAY_MS)
-        else:
-            status = STATUS_WEIGHTS.draw(rng)
-            plan = rng.choices(catalog.plan_specs, weights=PLAN_WEIGHTS)[0]
-            if status in ("DELAYED", "OVERDUE"):
-                plan = catalog.plan_specs[0]  # monthly, so there are several charges before the unpaid ones
-            accession_ms = now_ms - _age_ms(rng, status)
-        accession_ms = accession_ms // 1000 * 1000  # whole seconds, like the real API
+        fresh_trial = index < FRESH_TRIALS
+        status, plan, accession_ms = _start(rng, catalog, trial_plan, now_ms, fresh_trial=fresh_trial)
         currency = CURRENCY_WEIGHTS.draw(rng)
         payment_type = _payment_type(rng, currency)
         payment = payment_for(rng, currency, payment_type)
@@ -92,49 +82,11 @@ def generate_subscriptions(
             end_ms = (accession_ms + int((now_ms - accession_ms) * rng.uniform(0.15, 0.95))) // 1000 * 1000
         recurrences, next_charge_ms = _recurrences(ids, plan, status, accession_ms, end_ms or now_ms, now_ms)
         code = ids.subscriber_code()
-        price = plan.prices[currency]
+        charge = _Charge(buyer, plan, status, currency, payment_type, payment)
         for recurrence in recurrences:
-            value = 0.0 if plan.trial_days and recurrence.number == 1 else price
-            approved_ms = (
-                approval_time(rng, recurrence.charge_ms, payment_type, now_ms) if recurrence.paid else None
-            )
-            sale_status = (
-                paid_status(approved_ms, warranty_days, now_ms)
-                if approved_ms is not None
-                else UNPAID_STATUS[status]
-            )
-            book.sales.append(
-                sale_record(
-                    transaction=recurrence.transaction,
-                    product=product,
-                    buyer=buyer,
-                    producer=producer,
-                    status=sale_status,
-                    order_ms=recurrence.charge_ms,
-                    approved_ms=approved_ms,
-                    price=value,
-                    currency=currency,
-                    payment=dict(payment),
-                    offer={"code": plan.code, "payment_mode": "SUBSCRIPTION"},
-                    warranty_days=warranty_days,
-                    tracking={"source": "", "source_sck": "", "external_code": ""},
-                    recurrency_number=recurrence.number,
-                )
-            )
+            book.sales.append(_charge_as_sale(rng, catalog, charge, recurrence, now_ms))
             book.links[recurrence.transaction] = SaleLinks(subscriber_code=code)
-        item: dict[str, Any] = {
-            "subscriber_code": code,
-            "subscription_id": ids.numeric(8),
-            "status": status,
-            "accession_date": accession_ms,
-            "request_date": accession_ms - between(rng, 1_000, 10_000),
-            "trial": bool(plan.trial_days) and now_ms < accession_ms + plan.trial_days * DAY_MS,
-            "transaction": recurrences[0].transaction,
-            "plan": {"name": plan.name, "id": plan.id, "recurrency_period": plan.period_days},
-            "product": {"id": product["id"], "name": product["name"], "ucode": product["ucode"]},
-            "price": {"value": price, "currency_code": currency},
-            "subscriber": {"name": buyer["name"], "email": buyer["email"], "ucode": buyer["ucode"]},
-        }
+        item = _list_item(rng, ids, catalog, charge, code, accession_ms, recurrences, now_ms)
         if end_ms is not None:
             item["end_accession_date"] = end_ms
         elif next_charge_ms is not None:
@@ -149,6 +101,95 @@ def generate_subscriptions(
             recurrences=recurrences,
         )
     return book
+
+
+@dataclass(frozen=True)
+class _Charge:
+    """What every charge of one subscription shares."""
+
+    buyer: dict[str, Any]
+    plan: PlanSpec
+    status: str
+    currency: str
+    payment_type: str
+    payment: dict[str, Any]
+
+
+def _start(
+    rng: random.Random, catalog: Catalog, trial_plan: PlanSpec, now_ms: int, *, fresh_trial: bool
+) -> tuple[str, PlanSpec, int]:
+    """(status, plan, accession in whole seconds): the first few are fresh trials, the rest drawn."""
+    if fresh_trial:
+        status, plan = "ACTIVE", trial_plan
+        accession_ms = now_ms - between(rng, 2 * 3_600_000, 6 * DAY_MS)
+    else:
+        status = STATUS_WEIGHTS.draw(rng)
+        plan = rng.choices(catalog.plan_specs, weights=PLAN_WEIGHTS)[0]
+        if status in ("DELAYED", "OVERDUE"):
+            plan = catalog.plan_specs[0]  # monthly, so there are several charges before the unpaid ones
+        accession_ms = now_ms - _age_ms(rng, status)
+    return status, plan, accession_ms // 1000 * 1000  # whole seconds, like the real API
+
+
+def _charge_as_sale(
+    rng: random.Random, catalog: Catalog, charge: _Charge, recurrence: Recurrence, now_ms: int
+) -> dict[str, Any]:
+    """One charge as a sale of the subscription product (the first is free on a trial plan)."""
+    product = catalog.subscription_product
+    warranty_days = catalog.specs[product["id"]].warranty_days
+    plan = charge.plan
+    value = 0.0 if plan.trial_days and recurrence.number == 1 else plan.prices[charge.currency]
+    approved_ms = (
+        approval_time(rng, recurrence.charge_ms, charge.payment_type, now_ms) if recurrence.paid else None
+    )
+    sale_status = (
+        paid_status(approved_ms, warranty_days, now_ms)
+        if approved_ms is not None
+        else UNPAID_STATUS[charge.status]
+    )
+    return sale_record(
+        transaction=recurrence.transaction,
+        product=product,
+        buyer=charge.buyer,
+        producer={"name": catalog.account["name"], "ucode": catalog.account["ucode"]},
+        status=sale_status,
+        order_ms=recurrence.charge_ms,
+        approved_ms=approved_ms,
+        price=value,
+        currency=charge.currency,
+        payment=dict(charge.payment),
+        offer={"code": plan.code, "payment_mode": "SUBSCRIPTION"},
+        warranty_days=warranty_days,
+        tracking={"source": "", "source_sck": "", "external_code": ""},
+        recurrency_number=recurrence.number,
+    )
+
+
+def _list_item(
+    rng: random.Random,
+    ids: IdFactory,
+    catalog: Catalog,
+    charge: _Charge,
+    code: str,
+    accession_ms: int,
+    recurrences: list[Recurrence],
+    now_ms: int,
+) -> dict[str, Any]:
+    """The subscription as ``GET /subscriptions`` lists it (without its end or next charge)."""
+    product, plan, buyer = catalog.subscription_product, charge.plan, charge.buyer
+    return {
+        "subscriber_code": code,
+        "subscription_id": ids.numeric(8),
+        "status": charge.status,
+        "accession_date": accession_ms,
+        "request_date": accession_ms - between(rng, 1_000, 10_000),
+        "trial": bool(plan.trial_days) and now_ms < accession_ms + plan.trial_days * DAY_MS,
+        "transaction": recurrences[0].transaction,
+        "plan": {"name": plan.name, "id": plan.id, "recurrency_period": plan.period_days},
+        "product": {"id": product["id"], "name": product["name"], "ucode": product["ucode"]},
+        "price": {"value": plan.prices[charge.currency], "currency_code": charge.currency},
+        "subscriber": {"name": buyer["name"], "email": buyer["email"], "ucode": buyer["ucode"]},
+    }
 
 
 def _age_ms(rng: random.Random, status: str) -> int:

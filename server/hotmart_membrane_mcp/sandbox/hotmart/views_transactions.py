@@ -76,9 +76,7 @@ def _transaction_row(
 ) -> dict[str, Any]:
     detail = data.subscription_detail(item["subscriber_code"])
     plan = detail.plan
-    price, currency = purchase["price"]["value"], purchase["price"]["currency_code"]
     paid = recurrency_status(data, recurrence) == "PAID"
-    commission = producer_commission(price)
     row: dict[str, Any] = {
         "subscription_id": item["subscription_id"],
         "last_update": purchase.get("approved_date", purchase["order_date"]),
@@ -105,34 +103,8 @@ def _transaction_row(
             "recurrency_type": plan.periodicity,
             "offer": {"code": plan.code, "description": f"{plan.name} (sandbox)", "key": plan.code},
         },
-        "recurrency": {
-            "status": recurrency_status(data, recurrence),
-            "number": recurrence.number,
-            "start_datetime": recurrence.charge_ms,
-            "payment_delay_days": 0 if paid else max(0, (data.now_ms - recurrence.charge_ms) // DAY_MS),
-            "transaction_type": "AUTOMATIC",
-            "number_list": [recurrence.number],
-            "transaction_sequence": 1,
-            "is_current_purchase": recurrence is detail.recurrences[-1],
-            "has_retry": not paid,
-        },
-        "purchase": {
-            "transaction": purchase["transaction"],
-            "order_date": purchase["order_date"],
-            "approved_date": purchase.get("approved_date"),
-            "status": purchase["status"],
-            "payment": {"payment_type": purchase["payment"]["type"]},
-            "installment": {"installment_type": "SINGLE", "installment_number": 1},
-            "price": {"currency": currency, "value": price, "total_value": price},
-            "commission": {
-                "conversion_rate": rate_to_brl(currency),
-                "currency": currency,
-                "original_value": commission,
-                "original_paid_value": commission if paid else 0.0,
-                "producer_value": commission,
-                "producer_paid_value": commission if paid else 0.0,
-            },
-        },
+        "recurrency": _recurrency_part(data, recurrence, detail.recurrences[-1], paid=paid),
+        "purchase": _purchase_part(purchase, paid=paid),
         "subscriber": {
             "id": item["subscriber"]["ucode"],
             "name": item["subscriber"]["name"],
@@ -148,6 +120,46 @@ def _transaction_row(
     if cancellation_ms(item) is not None:
         row["cancellation_date"] = cancellation_ms(item)
     return _without_none(row)
+
+
+def _recurrency_part(
+    data: Dataset, recurrence: Recurrence, last: Recurrence, *, paid: bool
+) -> dict[str, Any]:
+    """The row's ``recurrency``: this charge, how late it is, whether it is the latest one."""
+    return {
+        "status": recurrency_status(data, recurrence),
+        "number": recurrence.number,
+        "start_datetime": recurrence.charge_ms,
+        "payment_delay_days": 0 if paid else max(0, (data.now_ms - recurrence.charge_ms) // DAY_MS),
+        "transaction_type": "AUTOMATIC",
+        "number_list": [recurrence.number],
+        "transaction_sequence": 1,
+        "is_current_purchase": recurrence is last,
+        "has_retry": not paid,
+    }
+
+
+def _purchase_part(purchase: dict[str, Any], *, paid: bool) -> dict[str, Any]:
+    """The row's ``purchase``: the charge's sale, with the producer's commission (paid or owed)."""
+    price, currency = purchase["price"]["value"], purchase["price"]["currency_code"]
+    commission = producer_commission(price)
+    return {
+        "transaction": purchase["transaction"],
+        "order_date": purchase["order_date"],
+        "approved_date": purchase.get("approved_date"),
+        "status": purchase["status"],
+        "payment": {"payment_type": purchase["payment"]["type"]},
+        "installment": {"installment_type": "SINGLE", "installment_number": 1},
+        "price": {"currency": currency, "value": price, "total_value": price},
+        "commission": {
+            "conversion_rate": rate_to_brl(currency),
+            "currency": currency,
+            "original_value": commission,
+            "original_paid_value": commission if paid else 0.0,
+            "producer_value": commission,
+            "producer_paid_value": commission if paid else 0.0,
+        },
+    }
 
 
 def _without_none(value: Any) -> Any:
