@@ -38,6 +38,7 @@ from ..errors import (
     shorten,
 )
 from . import parse
+from .backend import MAX_WAIT_S, WAIT_MARGIN_S
 from .failure import classify, retry_after_seconds
 from .models import Action, ActionRun, Connection, LoginStart, LoginStatus, ProxyRequest, ProxyResponse
 from .output import MEMBRANE_ERROR_TYPES, ErrorBody, find_error_body
@@ -61,8 +62,6 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD"})
 MAX_RETRY_AFTER_S = 10.0  # a longer Retry-After is reported to the agent (rate_limited) instead
 BACKOFF_BASE_S = 0.25
 BACKOFF_CAP_S = 4.0
-MAX_WAIT_S = 60  # FACT (membrane-cli-contract.md §5): timeout is 1..60 seconds
-WAIT_MARGIN_S = 15.0
 CONNECT_TIMEOUT_S = 10.0
 
 Sleep = Callable[[float], Awaitable[None]]

@@ -13,6 +13,10 @@ from typing import Any, Protocol
 
 from .models import Action, ActionRun, Connection, LoginStart, LoginStatus, ProxyRequest, ProxyResponse
 
+# membrane-cli-contract.md §5: one long-poll of a connection waits 1..60 seconds; callers loop for longer.
+MAX_WAIT_S = 60
+WAIT_MARGIN_S = 15.0  # time for Membrane to answer after its own long-poll ends
+
 
 class MembraneBackend(Protocol):
     # True when login_start/login_complete run a browser login (the CLI); False when the
@@ -34,7 +38,7 @@ class MembraneBackend(Protocol):
         ...
 
     async def get_connection(self, connection_id: str, *, wait_s: int | None = None) -> Connection:
-        """Read a connection; with ``wait_s`` long-poll up to that many seconds for a state change."""
+        """Read a connection; with ``wait_s`` long-poll up to that many seconds (at most MAX_WAIT_S)."""
         ...
 
     async def reconnect(self, connection_id: str) -> Connection:

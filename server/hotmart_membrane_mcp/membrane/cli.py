@@ -18,6 +18,7 @@ from typing import Any
 from ..errors import InvalidInput, NotLoggedIn
 from ..formats import check_app_url
 from . import parse
+from .backend import MAX_WAIT_S, WAIT_MARGIN_S
 from .failure import raise_for_failure
 from .models import Action, ActionRun, Connection, LoginStart, LoginStatus, ProxyRequest, ProxyResponse
 from .request_guards import check_api_path, check_body, check_headers, check_path_params, check_query
@@ -46,8 +47,6 @@ ALLOWED_SUBCOMMANDS = frozenset(
         ("request",),
     }
 )
-MAX_WAIT_S = 60  # membrane-cli-contract.md §5: `--timeout` is 1..60 seconds in the API
-WAIT_MARGIN_S = 15.0  # time for the CLI to start and answer after its own long-poll ends
 MAX_SEARCH_LIMIT = 100
 MAX_INTENT_CHARS = 200  # membrane-cli-contract.md §7 IA-tools: intent <= 200 characters
 # Linux: one argv element holds at most 131,072 bytes with its NUL (MAX_ARG_STRLEN), and argv and

@@ -21,7 +21,7 @@ from .results import ok
 from .state import ServerState
 from .tool_words import as_tool_steps
 
-MAX_WAIT_S = 120
+MAX_ENSURE_WAIT_S = 120  # how long one ensure_connection call may wait for BUILDING to end
 POLL_CHUNK_S = 30  # membrane-cli-contract.md §5: `connection get --wait` waits at most 60 s per call
 
 ENSURE_DESCRIPTION = (
@@ -41,7 +41,7 @@ TOKEN_LOGIN_DESCRIPTION = (
 AppUrlArg = Annotated[str | None, Field(description="Omit for Hotmart.", max_length=2000)]
 ConnectionIdArg = Annotated[str | None, Field(description="Check this connection instead.", max_length=128)]
 NameArg = Annotated[str | None, Field(description="For a new connection.", max_length=200)]
-WaitArg = Annotated[int, Field(description="Wait while it builds.", ge=0, le=MAX_WAIT_S)]
+WaitArg = Annotated[int, Field(description="Wait while it builds.", ge=0, le=MAX_ENSURE_WAIT_S)]
 CodeArg = Annotated[str | None, Field(description="Shown after approving, e.g. 'ABCD-EF23'.", max_length=128)]
 
 
