@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Annotated
 
@@ -47,6 +48,28 @@ CodeArg = Annotated[str | None, Field(description="Shown after approving, e.g. '
 
 def register(server: MCPServer, state: ServerState) -> None:
     """Add ensure_connection and login to ``server``."""
+    server.add_tool(
+        _ensure_connection_tool(state),
+        name="ensure_connection",
+        title="Ensure the Hotmart connection",
+        description=ENSURE_DESCRIPTION,
+        annotations=ToolAnnotations(
+            read_only_hint=False, destructive_hint=False, idempotent_hint=True, open_world_hint=True
+        ),
+    )
+    server.add_tool(
+        _login_tool(state),
+        name="login",
+        title="Log in to Membrane",
+        description=LOGIN_DESCRIPTION if _browser_login(state) else TOKEN_LOGIN_DESCRIPTION,
+        annotations=ToolAnnotations(
+            read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=True
+        ),
+    )
+
+
+def _ensure_connection_tool(state: ServerState) -> Callable[..., Awaitable[object]]:
+    """The ensure_connection tool function over ``state`` (its signature is the tool's input schema)."""
 
     async def ensure_connection(
         ctx: Context,
@@ -69,6 +92,12 @@ def register(server: MCPServer, state: ServerState) -> None:
         if action is None:
             return _report(state, connection)
         return await _after_link_offered(state, connection.id, action, wait_seconds, connection)
+
+    return ensure_connection
+
+
+def _login_tool(state: ServerState) -> Callable[..., Awaitable[object]]:
+    """The login tool function over ``state``: browser login (CLI) or token status (api)."""
 
     async def login(ctx: Context, code: CodeArg = None) -> Annotated[CallToolResult, LoginOutput]:
         if not _browser_login(state):
@@ -99,24 +128,7 @@ def register(server: MCPServer, state: ServerState) -> None:
             )
         )
 
-    server.add_tool(
-        ensure_connection,
-        name="ensure_connection",
-        title="Ensure the Hotmart connection",
-        description=ENSURE_DESCRIPTION,
-        annotations=ToolAnnotations(
-            read_only_hint=False, destructive_hint=False, idempotent_hint=True, open_world_hint=True
-        ),
-    )
-    server.add_tool(
-        login,
-        name="login",
-        title="Log in to Membrane",
-        description=LOGIN_DESCRIPTION if _browser_login(state) else TOKEN_LOGIN_DESCRIPTION,
-        annotations=ToolAnnotations(
-            read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=True
-        ),
-    )
+    return login
 
 
 def _browser_login(state: ServerState) -> bool:
