@@ -31,6 +31,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -114,73 +115,125 @@ def classify(
     secrets: Sequence[str] = (),
 ) -> HotmartMcpError:
     """The error-family instance for one failure (see the table in the module docstring)."""
+    failure = _read_failure(body, value, text=text, command=command, secrets=secrets)
+    # First match wins: the order of the rules is the order of the table.
+    return (
+        _account_or_connection_error(failure)
+        or _request_error(failure)
+        or CliFailed(
+            f"`membrane {command}` failed"
+            + (f" with exit code {exit_code}" if exit_code else "")
+            + f": {failure.message}"
+            if failure.message
+            else f"`membrane {command}` failed with exit code {exit_code} and no message.",
+            exit_code=exit_code,
+            stderr=shorten(text, 1000) or None,
+        )
+    )
+
+
+@dataclass(frozen=True)
+class _Failure:
+    """What one failure said, read once from its error body, its printed value and its text."""
+
+    body: ErrorBody | None
+    text: str
+    command: str
+    message: str
+    data: Mapping[str, Any]
+    key: str
+    type_: str
+    status: int | None
+    headers: Mapping[str, Any]
+    response: Any
+
+
+def _read_failure(
+    body: ErrorBody | None,
+    value: Any,
+    *,
+    text: str,
+    command: str,
+    secrets: Sequence[str],
+) -> _Failure:
     message = _scrub(body.message if body and body.message else _first_line(text), secrets)
     data: Mapping[str, Any] = body.data if body else _connection_as_data(value)
-    key = (body.key or "").lower() if body else ""
     type_ = (body.type or "").lower() if body else ""
     full = value if isinstance(value, dict) and {"status", "headers", "body"} <= set(value) else {}
     status = _status(data.get("status"), data.get("statusCode"), full.get("status"))
     if status is None and type_ != "bad_request":
         found = _STATUS_IN_TEXT.search(message) or _STATUS_IN_TEXT.search(text)
         status = int(found.group(1)) if found else None
-    headers = next((h for h in (data.get("headers"), full.get("headers")) if isinstance(h, dict)), {})
-    response = _response_body(data, full, text)
+    return _Failure(
+        body=body,
+        text=text,
+        command=command,
+        message=message,
+        data=data,
+        key=(body.key or "").lower() if body else "",
+        type_=type_,
+        status=status,
+        headers=next((h for h in (data.get("headers"), full.get("headers")) if isinstance(h, dict)), {}),
+        response=_response_body(data, full, text),
+    )
 
-    if command == "login complete" and type_ != "internal":
+
+def _account_or_connection_error(f: _Failure) -> HotmartMcpError | None:
+    """The rules down to the upstream status: login, authentication, rate limit, connection, Hotmart."""
+    message, status, text = f.message, f.status, f.text
+    if f.command == "login complete" and f.type_ != "internal":
         return InvalidInput(
             f"The login code was not accepted: {message or 'Membrane refused it.'}",
             field="code",
             next_step="Call `login` without a code to start a new login, then pass the new code.",
         )
-    if key == "not_authenticated":
+    if f.key == "not_authenticated":
         return NotLoggedIn(message or "Membrane is not logged in.")
     if (
-        key == "rate_limit_exceeded"
+        f.key == "rate_limit_exceeded"
         or status == 429
-        or (body is None and re.search(r"rate.?limit", text, re.I))
+        or (f.body is None and re.search(r"rate.?limit", text, re.I))
     ):
         return RateLimited(
             f"Rate limit reached ({message})" if message else "Rate limit reached.",
-            retry_after_s=retry_after_seconds(headers),
+            retry_after_s=retry_after_seconds(f.headers),
             status=status,
         )
-    if _connection_not_usable(type_, key, data, body, text):
-        return _not_ready(message, data, text)
-    if status is not None and status >= 400 and type_ != "bad_request":
-        said = _upstream_message(response)
+    if _connection_not_usable(f.type_, f.key, f.data, f.body, text):
+        return _not_ready(message, f.data, text)
+    if status is not None and status >= 400 and f.type_ != "bad_request":
+        said = _upstream_message(f.response)
         return UpstreamError(
             f"Hotmart answered with status {status}" + (f": {said}" if said else "."),
             status=status,
-            body=_short_body(response),
+            body=_short_body(f.response),
         )
-    if body is None and _AUTH_TEXT.search(text):
+    return None
+
+
+def _request_error(f: _Failure) -> HotmartMcpError | None:
+    """The rules after the upstream status: not logged in (text), unknown id, invalid input."""
+    message, text = f.message, f.text
+    if f.body is None and _AUTH_TEXT.search(text):
         return NotLoggedIn(message or "Membrane is not logged in.")
-    if key == "not_found" or (body is None and re.search(r"\bnot\s+found\b", text, re.IGNORECASE)):
+    if f.key == "not_found" or (f.body is None and re.search(r"\bnot\s+found\b", text, re.IGNORECASE)):
         names_action = re.search(r"\baction\b", message, re.IGNORECASE)
-        if command in ACTION_COMMANDS and (names_action or not re.search(r"connection", message, re.I)):
+        if f.command in ACTION_COMMANDS and (names_action or not re.search(r"connection", message, re.I)):
             return ActionNotFound(message or "Membrane does not know that action.")
         return InvalidInput(
             message or "Membrane does not know that connection.",
             field="connection_id",
             next_step="Call `ensure_connection` to get the id of the Hotmart connection, then retry with it.",
         )
-    if body is None and _VALIDATION_TEXT.search(text):
+    if f.body is None and _VALIDATION_TEXT.search(text):
         # Text-only errors carry no type; Membrane's validation messages read like these.
         field = _FIELD_IN_TEXT.search(text)
         return InvalidInput(message, field=field.group(1) if field else None)
-    if type_ == "bad_request" and key != "access_denied":
+    if f.type_ == "bad_request" and f.key != "access_denied":
         return InvalidInput(
-            message or "Membrane refused the request as invalid.", field=_str(data.get("field"))
+            message or "Membrane refused the request as invalid.", field=_str(f.data.get("field"))
         )
-    return CliFailed(
-        f"`membrane {command}` failed"
-        + (f" with exit code {exit_code}" if exit_code else "")
-        + f": {message}"
-        if message
-        else f"`membrane {command}` failed with exit code {exit_code} and no message.",
-        exit_code=exit_code,
-        stderr=shorten(text, 1000) or None,
-    )
+    return None
 
 
 def retry_after_seconds(headers: Mapping[str, Any], *, now: datetime | None = None) -> float | None:
