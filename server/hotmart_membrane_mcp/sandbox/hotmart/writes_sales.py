@@ -36,10 +36,7 @@ def refund(request: Request) -> dict[str, Any]:
     """PUT /payments/api/v1/sales/{transaction_code}/refund -> 200 ``{}``; the sale becomes REFUNDED."""
     transaction = request.params["transaction_code"]
     with request.context.mutate() as (data, overlay):
-        sale = data.sale(transaction)
-        if sale is None:
-            raise not_found(f"Transaction {transaction}")
-        purchase = sale["purchase"]
+        purchase = _existing_sale(data, transaction)["purchase"]
         # The error types below are INFERRED: Hotmart documents the rules (hotmart-api-traps.md §14.1), not
         # the error names.
         if purchase["status"] not in REFUNDABLE:
@@ -57,6 +54,14 @@ def refund(request: Request) -> dict[str, Any]:
     return {}
 
 
+def _existing_sale(data: Any, transaction: str) -> dict[str, Any]:
+    """The sale a write names, or Hotmart's 404 for an unknown transaction."""
+    sale = data.sale(transaction)
+    if sale is None:
+        raise not_found(f"Transaction {transaction}")
+    return sale
+
+
 def _in_trial(data: Any, transaction: str) -> bool:
     code = data.sale_links(transaction).subscriber_code
     subscription = data.subscription(code) if code else None
@@ -67,10 +72,7 @@ def reissue_billet(request: Request) -> dict[str, Any]:
     """PUT /payments/api/v1/sales/{transaction}/billet -> ``{billet_url}`` of a new boleto."""
     transaction = request.params["transaction"]
     with request.context.mutate() as (data, overlay):
-        sale = data.sale(transaction)
-        if sale is None:
-            raise not_found(f"Transaction {transaction}")
-        purchase = sale["purchase"]
+        purchase = _existing_sale(data, transaction)["purchase"]
         if purchase["payment"]["type"] != "BILLET":
             raise bad_parameter(f"transaction {transaction} was not paid by boleto")
         if purchase["status"] not in BILLET_REISSUABLE:

@@ -42,12 +42,18 @@ def _shopper(item: dict[str, Any], data: Dataset) -> dict[str, Any]:
     }
 
 
-def _cancel(
-    data: Dataset, overlay: dict[str, Any], code: str, send_mail: bool, now_ms: int
-) -> dict[str, Any]:
+def _existing_subscription(data: Dataset, code: str) -> dict[str, Any]:
+    """The subscription a write names, or Hotmart's 404 for an unknown subscriber code."""
     item = data.subscription(code)
     if item is None:
         raise not_found(f"Subscription {code}")
+    return item
+
+
+def _cancel(
+    data: Dataset, overlay: dict[str, Any], code: str, send_mail: bool, now_ms: int
+) -> dict[str, Any]:
+    item = _existing_subscription(data, code)
     if item["status"] not in CANCELLABLE:
         # Same code as the bulk endpoint's per-item error (hotmart-api-traps.md §11); for the single endpoint
         # it is INFERRED.
@@ -79,9 +85,7 @@ def _cancel(
 
 
 def _reactivate(data: Dataset, overlay: dict[str, Any], code: str, charge: bool) -> dict[str, Any]:
-    item = data.subscription(code)
-    if item is None:
-        raise not_found(f"Subscription {code}")
+    item = _existing_subscription(data, code)
     if item["status"] not in REACTIVATABLE:
         raise ApiError(400, "SUBSCRIPTION_ALREADY_ACTIVE", f"Subscription {code} is {item['status']}")
     # hotmart-api-traps.md §14.2: the subscription stays INACTIVE until the subscriber accepts the emailed
@@ -171,9 +175,7 @@ def change_due_day(request: Request) -> None:
     if isinstance(due_day, bool) or not isinstance(due_day, int):
         raise bad_parameter("'due_day' is required and must be an integer")
     with request.context.mutate() as (data, overlay):
-        item = data.subscription(code)
-        if item is None:
-            raise not_found(f"Subscription {code}")
+        item = _existing_subscription(data, code)
         if item["trial"]:
             raise ApiError(400, "subscription_in_trial_period", "The subscription is in its trial period")
         if item["status"] not in DUE_DAY_CHANGEABLE:
