@@ -21,7 +21,7 @@ from . import parse
 from .backend import MAX_WAIT_S, WAIT_MARGIN_S
 from .failure import raise_for_failure
 from .models import Action, ActionRun, Connection, LoginStart, LoginStatus, ProxyRequest, ProxyResponse
-from .request_guards import check_api_path, check_body, check_headers, check_path_params, check_query
+from .request_guards import check_path_params
 from .runner import CliResult, CliRunner
 from .validate import (
     check_client_name,
@@ -170,18 +170,20 @@ class CliBackend:
         Its output is UNKNOWN, so ``parse.parse_request_output`` reads both a bare body and a full
         ``{status, headers, body}``.
         """
-        # The tools ran the same guards already; checking again here keeps argv safe for any caller.
+        # The path, headers, query and body were checked when the ProxyRequest was made
+        # (models.ProxyRequest); what is left are the CLI's own rules: the positional id, the
+        # methods `-X` documents, path parameters Membrane fills in, and the argv sizes.
         slots: dict[str, list[str]] = {
             "connection_id": [check_id(connection_id, "connection_id")],
-            "path": [check_api_path(request.path)],
+            "path": [request.path],
             "method": [f"--method={check_request_method(request.method)}"],
-            "headers": [f"--header={name}: {value}" for name, value in check_headers(request.headers)],
-            "query": [f"--query={key}={value}" for key, value in check_query(request.query)],
+            "headers": [f"--header={name}: {value}" for name, value in request.headers],
+            "query": [f"--query={key}={value}" for key, value in request.query],
             "path_params": [
                 f"--pathParam={key}={value}" for key, value in check_path_params(request.path_params)
             ],
         }
-        if check_body(request.body) is not None:
+        if request.body is not None:
             # In `request`, --json is the body flag (membrane-cli-contract.md §9), so there is no output
             # --json here.
             slots["body"] = [f"--json={_to_json(request.body, 'body')}"]

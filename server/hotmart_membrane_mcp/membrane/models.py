@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .request_guards import check_api_path, check_body, check_headers, check_method, check_query
+
 # membrane-cli-contract.md §5: the six states of a connection (SDK WorkspaceElementState).
 READY = "READY"
 BUILDING = "BUILDING"
@@ -63,14 +65,33 @@ class ActionRun:
 
 @dataclass(frozen=True)
 class ProxyRequest:
-    """One call to the Hotmart API through Membrane's authenticated proxy."""
+    """One call to the Hotmart API through Membrane's authenticated proxy, checked when it is made.
+
+    Building one runs the request guards (membrane/request_guards.py) on the path, method, query,
+    headers and body and keeps the values as checked (method upper-case, query and headers as
+    ordered string pairs), so no backend checks them again: a hostile value raises
+    ``InvalidInput`` where the request is made, also through ``dataclasses.replace``. Path
+    parameters are the exception: only the CLI hands them to Membrane unfilled, so their
+    single-segment rule is the CLI backend's (the api backend percent-encodes them).
+    """
 
     path: str
     method: str = "GET"
     query: tuple[tuple[str, str], ...] = ()  # ordered pairs: a key may repeat
     headers: tuple[tuple[str, str], ...] = ()
-    body: Any = None  # JSON-serialisable value, or None for no body
+    body: Any = None  # JSON object or array, or None for no body
     path_params: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        checked = {
+            "path": check_api_path(self.path),
+            "method": check_method(self.method),
+            "query": check_query(self.query),
+            "headers": check_headers(self.headers),
+            "body": check_body(self.body),
+        }
+        for name, value in checked.items():
+            object.__setattr__(self, name, value)
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,9 @@ positional, and each has a guard that keeps it from starting with "-":
 On top of that, every string that lands in argv and starts with "-" is refused here in every
 slot (method, header name and value, query and path-parameter keys and values), as defence in
 depth like the reference git MCP server, and bodies must be JSON objects or arrays. This module
-is the one implementation of the HTTP-argument checks: the tools call it first, and the CLI
-boundary (membrane/cli.py) calls the same functions again when it builds argv.
+is the one implementation of the HTTP-argument checks: making a ``models.ProxyRequest`` runs
+them, so the backends receive checked values; the CLI backend adds only its own rules (the
+methods ``-X`` documents, path parameters, argv sizes).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ MAX_ACTION_INPUT_BYTES = 128_000
 MAX_PERCENT_DECODING_ROUNDS = 3
 
 # membrane-cli-contract.md §9 documents `-X` for GET, POST, PUT, PATCH and DELETE; HEAD through the CLI is
-# UNKNOWN (membrane/validate.check_method refuses it), but it is a read and safe to let through here.
+# UNKNOWN (membrane/validate.check_request_method refuses it), but it is a read and safe to let through here.
 ALLOWED_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 # Credentials are Membrane's to attach; Host and the hop-by-hop headers would let a caller

@@ -1,8 +1,8 @@
 """Argument checks the tools apply before anything reaches the Membrane boundary.
 
 The HTTP arguments and the option-like test live in ``membrane/request_guards.py`` (one implementation,
-which the CLI boundary calls again when it builds argv); the argv-specific shapes (ids, URLs,
-codes) live in ``membrane/validate.py``. This module only combines them for the tools' free text
+run whenever a ``ProxyRequest`` is made); the argv-specific shapes (ids, URLs, codes) live in
+``membrane/validate.py``. This module only combines them for the tools' free text
 and optional ids, so every user-supplied slot answers a hostile value the same way:
 ``invalid_input`` naming the field, before anything is spawned.
 """
