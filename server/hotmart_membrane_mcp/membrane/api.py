@@ -38,7 +38,7 @@ from ..errors import (
     shorten,
 )
 from . import parse
-from .backend import MAX_WAIT_S, WAIT_MARGIN_S
+from .backend import WAIT_MARGIN_S, long_poll_s
 from .failure import classify, retry_after_seconds
 from .models import Action, ActionRun, Connection, LoginStart, LoginStatus, ProxyRequest, ProxyResponse
 from .output import MEMBRANE_ERROR_TYPES, ErrorBody, find_error_body
@@ -155,8 +155,8 @@ class ApiBackend:
     async def get_connection(self, connection_id: str, *, wait_s: int | None = None) -> Connection:
         params: dict[str, Any] = {}
         timeout_s = self.timeout_s
+        wait_s = long_poll_s(wait_s)
         if wait_s:
-            wait_s = min(max(int(wait_s), 1), MAX_WAIT_S)
             params = {"wait": "true", "timeout": wait_s}
             timeout_s = max(timeout_s, wait_s + WAIT_MARGIN_S)
         value = await self._json(

@@ -11,11 +11,25 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from ..errors import InvalidInput
 from .models import Action, ActionRun, Connection, LoginStart, LoginStatus, ProxyRequest, ProxyResponse
 
 # membrane-cli-contract.md §5: one long-poll of a connection waits 1..60 seconds; callers loop for longer.
 MAX_WAIT_S = 60
 WAIT_MARGIN_S = 15.0  # time for Membrane to answer after its own long-poll ends
+
+
+def long_poll_s(wait_s: object) -> int | None:
+    """The seconds one ``get_connection`` long-polls: None (or 0) for a plain read, else capped at 60.
+
+    Raises:
+        InvalidInput: ``wait_s`` is not a whole, non-negative number of seconds.
+    """
+    if not wait_s:
+        return None
+    if isinstance(wait_s, bool) or not isinstance(wait_s, int) or wait_s < 0:
+        raise InvalidInput("wait_s must be a whole number of seconds.", field="wait_s")
+    return min(wait_s, MAX_WAIT_S)
 
 
 class MembraneBackend(Protocol):

@@ -18,7 +18,7 @@ from typing import Any
 from ..errors import InvalidInput, NotLoggedIn
 from ..formats import check_app_url
 from . import parse
-from .backend import MAX_WAIT_S, WAIT_MARGIN_S
+from .backend import WAIT_MARGIN_S, long_poll_s
 from .failure import raise_for_failure
 from .models import Action, ActionRun, Connection, LoginStart, LoginStatus, ProxyRequest, ProxyResponse
 from .request_guards import check_path_params
@@ -109,11 +109,8 @@ class CliBackend:
         """
         args = [check_id(connection_id, "connection_id")]
         timeout_s = self.timeout_s
+        wait_s = long_poll_s(wait_s)
         if wait_s:
-            if isinstance(wait_s, bool) or not isinstance(wait_s, int) or wait_s < 0:
-                raise InvalidInput("wait_s must be a whole number of seconds.", field="wait_s")
-            # The API caps one long-poll at 60 s (membrane-cli-contract.md §5); callers loop for longer.
-            wait_s = min(wait_s, MAX_WAIT_S)
             args += ["--wait", f"--timeout={wait_s}"]
             timeout_s = max(timeout_s, wait_s + WAIT_MARGIN_S)
         result = await self._call(("connection", "get"), args, timeout_s=timeout_s)
