@@ -44,16 +44,11 @@ def sales_ground_truth(
     ``purchase.price.value`` sum and ``commission`` the producer's share (what ``/sales/summary``
     reports as ``total_value``), both rounded to 2 decimals.
     """
-    wanted = set(statuses) if statuses is not None else set(DEFAULT_SALE_STATUSES)
     count = 0
     by_currency: dict[str, dict[str, float]] = {}
     by_status: dict[str, int] = {}
-    for sale in dataset.sales:
+    for sale in sales_in_window(dataset, start_ms, end_ms, statuses, product_id):
         purchase = sale["purchase"]
-        if purchase["status"] not in wanted or not start_ms <= purchase["order_date"] <= end_ms:
-            continue
-        if product_id is not None and sale["product"]["id"] != product_id:
-            continue
         count += 1
         price = purchase["price"]
         row = by_currency.setdefault(price["currency_code"], {"count": 0, "total": 0.0, "commission": 0.0})
