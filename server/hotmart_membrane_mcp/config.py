@@ -17,7 +17,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -333,6 +333,15 @@ TIMEZONE = "HOTMART_MCP_TIMEZONE"
 MEMBRANE_CMD = "HOTMART_MCP_MEMBRANE_CMD"
 WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
 Seconds = Annotated[float, BeforeValidator(float)]
+
+
+def _whole_number_field(default: int, variable: str, low: int, high: int, *, unit: str = "") -> Any:
+    """A field for a whole number from ``low`` to ``high``, whose message states exactly those bounds."""
+    return Field(
+        default, alias=variable, ge=low, le=high, description=f"a whole number{unit} from {low} to {high}"
+    )
+
+
 Uppercase = BeforeValidator(lambda raw: raw.upper())
 Lowercase = BeforeValidator(lambda raw: raw.lower())
 
@@ -373,12 +382,8 @@ class Variables(BaseModel):
         le=3600,
         description="a number of seconds greater than 0 and at most 3600",
     )
-    max_concurrency: WholeNumber = Field(
-        DEFAULT_MAX_CONCURRENCY,
-        alias="HOTMART_MCP_MAX_CONCURRENCY",
-        ge=1,
-        le=64,
-        description="a whole number from 1 to 64",
+    max_concurrency: WholeNumber = _whole_number_field(
+        DEFAULT_MAX_CONCURRENCY, "HOTMART_MCP_MAX_CONCURRENCY", 1, 64
     )
     log_level: Annotated[LogLevel, Uppercase] = Field(
         "INFO", alias="HOTMART_MCP_LOG_LEVEL", description=f"one of {', '.join(LOG_LEVELS)}"
@@ -386,12 +391,12 @@ class Variables(BaseModel):
     writes: Annotated[WritesMode, Lowercase] = Field(
         "confirm", alias="HOTMART_MCP_WRITES", description=f"one of {', '.join(WRITES_MODES)}"
     )
-    max_result_chars: WholeNumber = Field(
+    max_result_chars: WholeNumber = _whole_number_field(
         DEFAULT_MAX_RESULT_CHARS,
-        alias="HOTMART_MCP_MAX_RESULT_CHARS",
-        ge=MIN_MAX_RESULT_CHARS,
-        le=MAX_MAX_RESULT_CHARS,
-        description=f"a whole number of characters from {MIN_MAX_RESULT_CHARS} to {MAX_MAX_RESULT_CHARS}",
+        "HOTMART_MCP_MAX_RESULT_CHARS",
+        MIN_MAX_RESULT_CHARS,
+        MAX_MAX_RESULT_CHARS,
+        unit=" of characters",
     )
     # None: the platform's data folder, which depends on the environment (default_export_dir).
     export_dir: Annotated[str | None, BeforeValidator(_export_dir)] = Field(
@@ -415,12 +420,8 @@ class Variables(BaseModel):
         validation_alias=AliasChoices("MEMBRANE_API_URL", "MEMBRANE_API_URI"),
         description="an http(s) URL such as https://api.getmembrane.com",
     )
-    api_max_concurrency: WholeNumber = Field(
-        DEFAULT_API_MAX_CONCURRENCY,
-        alias="HOTMART_MCP_API_MAX_CONCURRENCY",
-        ge=1,
-        le=256,
-        description="a whole number from 1 to 256",
+    api_max_concurrency: WholeNumber = _whole_number_field(
+        DEFAULT_API_MAX_CONCURRENCY, "HOTMART_MCP_API_MAX_CONCURRENCY", 1, 256
     )
 
     @field_validator("sandbox", mode="before")
