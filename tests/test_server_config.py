@@ -299,6 +299,11 @@ def test_a_bad_argument_and_bad_variables_are_reported_together() -> None:
             {"MEMBRANE_TOKEN": "t", "MEMBRANE_API_URI": "https://me:s3cret-value@membrane example"},
             ["MEMBRANE_API_URI"],
         ),
+        (
+            {"MEMBRANE_TOKEN": "t", "MEMBRANE_API_URL": "ftp://me:s3cret-value@x/y@membrane.example"},
+            ["MEMBRANE_API_URL"],
+        ),
+        ({"HOTMART_MCP_APP_URL": "me:s3cret-value @hotmart.com"}, ["HOTMART_MCP_APP_URL"]),
     ],
 )
 def test_no_secret_value_and_no_password_in_a_url_is_ever_shown(

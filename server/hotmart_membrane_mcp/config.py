@@ -111,8 +111,9 @@ _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"", "0", "false", "no", "off"})
 # Values of these are never shown in a message, whatever is wrong around them.
 SECRET_VARIABLES = frozenset({*TOKEN_VARIABLES, WORKSPACE_SECRET})
-# A user:password@ written into a URL.
-_URL_CREDENTIALS = re.compile(r"(?<=://)[^/?#@\s]*@")
+# Whatever comes before the last @ (after a scheme): a user:password@ written into a URL, even a
+# password that itself holds an @, a / or a space.
+_URL_CREDENTIALS = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)?.*@", re.DOTALL)
 # A DNS label: the <subdomain> of https://<subdomain>.club.hotmart.com.
 _SUBDOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 _API_URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$")
@@ -493,7 +494,7 @@ def shown_value(variable: str, raw: str) -> str:
     """``raw`` as a message may quote it: never a secret, never a password written into a URL."""
     if variable in SECRET_VARIABLES:
         return "a value that is not shown (it is a secret)"
-    return repr(_URL_CREDENTIALS.sub("***@", raw))
+    return repr(_URL_CREDENTIALS.sub(r"\1***@", raw))
 
 
 # --- rules that join variables ---------------------------------------------------------------
