@@ -151,7 +151,11 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything the server needs to know about its environment, fixed at start."""
+    """Everything the server needs to know about its environment, fixed at start.
+
+    A plain value object built from :class:`Variables` (the environment's text, checked) and the
+    arguments; tests, benches and the sandbox build and ``replace`` it directly with Python values.
+    """
 
     membrane_command: tuple[str, ...]
     app_url: str = DEFAULT_APP_URL
