@@ -232,3 +232,27 @@ def test_an_unknown_argument_exits_2_with_the_usage(
 ) -> None:
     assert main(["--frobnicate"], base_env(tmp_path), io.StringIO()) == 2
     assert "unknown argument '--frobnicate'" in capsys.readouterr().err
+
+
+def test_bad_values_and_half_a_workspace_pair_are_each_named_and_the_secret_never_printed(
+    tmp_path: Path,
+) -> None:
+    env = base_env(
+        tmp_path,
+        HOTMART_MCP_MAX_CONCURRENCY="many",
+        HOTMART_MCP_CLUB_SUBDOMAIN="a.b",
+        MEMBRANE_WORKSPACE_SECRET="s3cret-value",
+    )
+    for other_source in ("MEMBRANE_TOKEN", "MEMBRANE_ACCESS_TOKEN", "MEMBRANE_WORKSPACE_KEY"):
+        env.pop(other_source, None)
+    out = io.StringIO()
+
+    code = main(["--sandbox"], env, out)
+    json_code, report = doctor(env, "--sandbox")
+
+    assert code == json_code == 1
+    named = [problem["detail"].split(":")[0] for problem in problems(report)]
+    assert named == ["HOTMART_MCP_MAX_CONCURRENCY", "HOTMART_MCP_CLUB_SUBDOMAIN", "MEMBRANE_WORKSPACE_KEY"]
+    assert report["effective_config"]["max_concurrency"] == 4  # checked the rest with the default
+    assert "s3cret-value" not in out.getvalue() + json.dumps(report)
+    assert out.getvalue().splitlines()[-1] == "3 problem(s) found; each has its fix above."

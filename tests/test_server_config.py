@@ -239,3 +239,141 @@ def test_the_timezone_comes_from_its_variable_else_from_the_machine() -> None:
 
     assert named.timezone == Zone("America/Sao_Paulo", "HOTMART_MCP_TIMEZONE")
     assert machine.timezone == Zone("Asia/Tokyo", "the machine's TZ variable")
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"HOTMART_MCP_TIMEOUT_S": "soon", "HOTMART_MCP_WRITES": "maybe"},
+        {
+            "HOTMART_MCP_MAX_CONCURRENCY": "0",
+            "HOTMART_MCP_LOG_LEVEL": "LOUD",
+            "HOTMART_MCP_TIMEZONE": "Brasilia",
+        },
+    ],
+)
+def test_every_bad_variable_is_reported_at_once_one_line_each(bad: dict[str, str]) -> None:
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env({**bad, "HOTMART_MCP_CLIENT_NAME": "codex"})
+
+    lines = str(caught.value).splitlines()
+    assert [line.split(": ", 1)[0] for line in lines] == list(bad)
+    assert [problem.variable for problem in caught.value.problems] == list(bad)
+    for line, value in zip(lines, bad.values(), strict=True):
+        assert line.endswith(f", got {value!r}") and "must be" in line
+    assert caught.value.variable == next(iter(bad))
+
+
+def test_a_bad_argument_and_bad_variables_are_reported_together() -> None:
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env(
+            {"HOTMART_MCP_SANDBOX": "maybe", "HOTMART_MCP_BACKEND": "api", "HOTMART_MCP_APP_URL": "x"},
+            ["--verbose"],
+        )
+
+    assert [problem.variable for problem in caught.value.problems] == [
+        "arguments",
+        "HOTMART_MCP_SANDBOX",
+        "HOTMART_MCP_APP_URL",
+        "HOTMART_MCP_BACKEND",
+    ]
+    assert "is api but no token is set" in str(caught.value).splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    ("environ", "refused"),
+    [
+        (
+            {"MEMBRANE_WORKSPACE_SECRET": "s3cret-value", "HOTMART_MCP_TIMEOUT_S": "x"},
+            ["HOTMART_MCP_TIMEOUT_S", "MEMBRANE_WORKSPACE_KEY"],
+        ),
+        (
+            {"MEMBRANE_TOKEN": "s3cret-value", "MEMBRANE_API_URL": "ftp://me:s3cret-value@membrane.example"},
+            ["MEMBRANE_API_URL"],
+        ),
+        (
+            {"MEMBRANE_ACCESS_TOKEN": "s3cret-value", "HOTMART_MCP_APP_URL": "http://me:s3cret-value@x.com/"},
+            ["HOTMART_MCP_APP_URL"],
+        ),
+        (
+            {"MEMBRANE_TOKEN": "t", "MEMBRANE_API_URI": "https://me:s3cret-value@membrane example"},
+            ["MEMBRANE_API_URI"],
+        ),
+        (
+            {"MEMBRANE_TOKEN": "t", "MEMBRANE_API_URL": "ftp://me:s3cret-value@x/y@membrane.example"},
+            ["MEMBRANE_API_URL"],
+        ),
+        ({"HOTMART_MCP_APP_URL": "me:s3cret-value @hotmart.com"}, ["HOTMART_MCP_APP_URL"]),
+    ],
+)
+def test_no_secret_value_and_no_password_in_a_url_is_ever_shown(
+    environ: dict[str, str], refused: list[str]
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env(environ)
+
+    assert [problem.variable for problem in caught.value.problems] == refused
+    assert "s3cret-value" not in str(caught.value) + repr(caught.value.problems)
+
+
+def test_a_password_written_into_a_refused_url_is_masked_and_the_rest_is_shown() -> None:
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env({"MEMBRANE_TOKEN": "t", "MEMBRANE_API_URL": "ftp://me:hunter2@membrane.example/v1"})
+
+    assert str(caught.value) == (
+        "MEMBRANE_API_URL: must be an http(s) URL such as https://api.getmembrane.com, "
+        "got 'ftp://***@membrane.example/v1'"
+    )
+
+
+def test_read_leaves_each_bad_value_at_its_default_keeps_the_good_ones_and_lists_the_bad() -> None:
+    settings, problems = Settings.read(
+        {
+            "HOTMART_MCP_TIMEOUT_S": "soon",
+            "HOTMART_MCP_MAX_CONCURRENCY": "2",
+            "HOTMART_MCP_WRITES": "maybe",
+            "HOTMART_MCP_LOG_LEVEL": "debug",
+        },
+        ["--sandbox"],
+    )
+
+    assert [problem.variable for problem in problems] == ["HOTMART_MCP_TIMEOUT_S", "HOTMART_MCP_WRITES"]
+    assert (settings.timeout_s, settings.writes) == (60, "confirm")
+    assert (settings.max_concurrency, settings.log_level, settings.sandbox) == (2, "DEBUG", True)
+    assert Settings.read({}, ["--sandbox"])[1] == ()
+
+
+def test_the_sandbox_flag_wins_so_the_sandbox_variable_and_membrane_command_are_not_read() -> None:
+    settings = Settings.from_env(
+        {"HOTMART_MCP_SANDBOX": "maybe", "HOTMART_MCP_MEMBRANE_CMD": "membrane 'unclosed"}, ["--sandbox"]
+    )
+
+    assert settings.sandbox and settings.membrane_command == SANDBOX_COMMAND
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env({"HOTMART_MCP_SANDBOX": "maybe", "HOTMART_MCP_MEMBRANE_CMD": "membrane 'unclosed"})
+    assert [problem.variable for problem in caught.value.problems] == [
+        "HOTMART_MCP_SANDBOX",
+        "HOTMART_MCP_MEMBRANE_CMD",
+    ]
+
+
+def test_main_exits_2_with_one_stderr_line_per_bad_variable(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("HOTMART_MCP_TIMEOUT_S", "soon")
+    monkeypatch.setenv("HOTMART_MCP_WRITES", "maybe")
+    monkeypatch.setenv("HOTMART_MCP_CLUB_SUBDOMAIN", "a.b")
+
+    with pytest.raises(SystemExit) as exited:
+        main([])
+
+    assert exited.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.splitlines()
+    assert [line.split(": ")[1] for line in lines] == [
+        "HOTMART_MCP_TIMEOUT_S",
+        "HOTMART_MCP_WRITES",
+        "HOTMART_MCP_CLUB_SUBDOMAIN",
+    ]
+    assert all(line.startswith("hotmart-membrane-mcp: ") for line in lines)

@@ -9,7 +9,7 @@ import tempfile
 import warnings
 from collections.abc import Sequence
 from contextlib import ExitStack
-from typing import Any
+from typing import Any, NoReturn
 
 import anyio
 from mcp import MCPDeprecationWarning
@@ -34,8 +34,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         settings = Settings.from_env(os.environ, arguments)
     except ConfigError as exc:
-        sys.stderr.write(f"hotmart-membrane-mcp: {exc}\n")
-        raise SystemExit(2) from None
+        refuse_to_start(exc)
     if settings.command == "help":
         sys.stdout.write(USAGE)
         return
@@ -54,8 +53,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         else:
             serve(settings)
     except ConfigError as exc:  # the sandbox's HTTP face did not start
-        sys.stderr.write(f"hotmart-membrane-mcp: {exc}\n")
-        raise SystemExit(2) from None
+        refuse_to_start(exc)
+
+
+def refuse_to_start(error: ConfigError) -> NoReturn:
+    """Exit 2 with one stderr line per configuration problem (every bad variable at once)."""
+    sys.stderr.writelines(f"hotmart-membrane-mcp: {problem}\n" for problem in error.problems)
+    raise SystemExit(2) from None
 
 
 def configure_logging(level: str) -> None:

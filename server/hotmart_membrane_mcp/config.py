@@ -1,7 +1,9 @@
 """Settings of the server, read once at start from the environment and the command line.
 
-This is the only module that reads configuration. A bad value stops the server at start with
-one line naming the variable (:class:`ConfigError`), instead of failing later inside a tool.
+This is the only module that reads configuration. Each variable is a field of a pydantic model
+(:class:`Variables`: its type, bounds and the spellings accepted); the few rules that join
+variables follow in :meth:`Settings.read`. Bad values stop the server at start with one line per
+bad variable (:class:`ConfigError`), instead of failing later inside a tool.
 """
 
 from __future__ import annotations
@@ -15,8 +17,22 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal, get_args
 from urllib.parse import urlsplit
+
+from pydantic import (
+    AfterValidator,
+    AliasChoices,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticCustomError
 
 from .errors import InvalidInput
 from .formats import CLIENT_NAME_PATTERN, ID_PATTERN, check_app_url
@@ -26,7 +42,8 @@ Command = Literal["serve", "demo", "help", "version"]
 Backend = Literal["cli", "api"]
 WritesMode = Literal["confirm", "allow", "deny"]
 WRITES_MODES: tuple[WritesMode, ...] = ("confirm", "allow", "deny")
-BACKEND_CHOICES = ("auto", "cli", "api")
+BackendChoice = Literal["auto", "cli", "api"]
+BACKEND_CHOICES: tuple[BackendChoice, ...] = get_args(BackendChoice)
 
 DEFAULT_APP_URL = "https://hotmart.com/"
 DEFAULT_TIMEOUT_S = 60.0
@@ -39,7 +56,8 @@ MIN_MAX_RESULT_CHARS = 4_000
 MAX_MAX_RESULT_CHARS = 10_000_000
 NPX_FALLBACK = ("npx", "-y", "@membranehq/cli@latest")
 SANDBOX_COMMAND = (sys.executable, "-m", "hotmart_membrane_mcp.sandbox")
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+LOG_LEVELS: tuple[LogLevel, ...] = get_args(LogLevel)
 APP_DIR_NAME = "hotmart-membrane-mcp"
 DEFAULT_API_URL = "https://api.getmembrane.com"  # FACT (membrane-cli-contract.md §11, SDK DEFAULT_API_URI)
 DEFAULT_API_MAX_CONCURRENCY = 16
@@ -91,19 +109,53 @@ Configuration comes from HOTMART_MCP_* environment variables; see the README.
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"", "0", "false", "no", "off"})
+# Values of these are never shown in a message, whatever is wrong around them.
+SECRET_VARIABLES = frozenset({*TOKEN_VARIABLES, WORKSPACE_SECRET})
+# Whatever comes before the last @ (after a scheme): a user:password@ written into a URL, even a
+# password that itself holds an @, a / or a space.
+_URL_CREDENTIALS = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)?.*@", re.DOTALL)
+# A DNS label: the <subdomain> of https://<subdomain>.club.hotmart.com.
+_SUBDOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+_API_URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$")
+# The error type of a refusal that says in its own words what is wrong (see _refused).
+_OWN_WORDS = "config_problem"
+
+
+@dataclass(frozen=True)
+class ConfigProblem:
+    """One bad variable (or the command-line arguments): its name and what is wrong with it."""
+
+    variable: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.variable}: {self.problem}"
 
 
 class ConfigError(Exception):
-    """A configuration value is unusable; the message is one line that names the variable."""
+    """Configuration that cannot be used: one line per bad variable, ``NAME: what is wrong``.
 
-    def __init__(self, variable: str, problem: str) -> None:
-        super().__init__(f"{variable}: {problem}")
+    ``problems`` holds every one; ``variable`` names the first.
+    """
+
+    def __init__(self, variable: str, problem: str, *more: ConfigProblem) -> None:
+        self.problems = (ConfigProblem(variable, problem), *more)
+        super().__init__("\n".join(str(item) for item in self.problems))
         self.variable = variable
+
+    @classmethod
+    def of(cls, problems: Sequence[ConfigProblem]) -> ConfigError:
+        first, *rest = problems
+        return cls(first.variable, first.problem, *rest)
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything the server needs to know about its environment, fixed at start."""
+    """Everything the server needs to know about its environment, fixed at start.
+
+    A plain value object built from :class:`Variables` (the environment's text, checked) and the
+    arguments; tests, benches and the sandbox build and ``replace`` it directly with Python values.
+    """
 
     membrane_command: tuple[str, ...]
     app_url: str = DEFAULT_APP_URL
@@ -142,69 +194,337 @@ class Settings:
             argv: the arguments after the program name.
 
         Raises:
-            ConfigError: a value is invalid; its message names the variable or argument.
+            ConfigError: values are invalid; one line per bad variable or the arguments.
         """
-        command, sandbox_flag = _parse_argv(argv)
-        sandbox = sandbox_flag or _parse_bool(environ, "HOTMART_MCP_SANDBOX")
-        sandbox_dir = environ.get("HOTMART_SANDBOX_DIR") or None
-        child_env = dict(environ)
-        if sandbox:
-            membrane_command = SANDBOX_COMMAND
-        else:
-            membrane_command = _parse_command(environ)
+        settings, problems = cls.read(environ, argv)
+        if problems:
+            raise ConfigError.of(problems)
+        return settings
+
+    @classmethod
+    def read(
+        cls, environ: Mapping[str, str], argv: Sequence[str] = ()
+    ) -> tuple[Settings, tuple[ConfigProblem, ...]]:
+        """The settings with every bad value left at its default, and one problem per bad value.
+
+        ``doctor`` uses it to name every problem and still check the rest; the server refuses to
+        start on any problem (:meth:`from_env`).
+        """
+        problems: list[ConfigProblem] = []
+        try:
+            command, sandbox_flag = _parse_argv(argv)
+        except ConfigError as exc:
+            problems += exc.problems
+            command, sandbox_flag = "serve", False
+        variables, bad_variables = Variables.read(environ, sandbox_flag=sandbox_flag)
+        problems += bad_variables
+        sandbox = sandbox_flag or variables.sandbox
+        backend, bad_backend = _resolve_backend(variables.backend, environ, sandbox=sandbox)
+        problems += bad_backend
         return cls(
-            membrane_command=membrane_command,
-            app_url=_parse_app_url(environ),
-            connection_id=_parse_pattern(
-                environ, "HOTMART_MCP_CONNECTION_ID", ID_PATTERN, "a Membrane connection id"
-            ),
-            client_name=_parse_pattern(
-                environ,
-                "HOTMART_MCP_CLIENT_NAME",
-                CLIENT_NAME_PATTERN,
-                "an agent type such as claude or codex",
-            ),
-            timeout_s=_parse_timeout(environ),
-            max_concurrency=_parse_concurrency(environ),
+            membrane_command=SANDBOX_COMMAND if sandbox else variables.membrane_command or _on_path(environ),
+            app_url=variables.app_url,
+            connection_id=variables.connection_id,
+            client_name=variables.client_name,
+            timeout_s=variables.timeout_s,
+            max_concurrency=variables.max_concurrency,
             sandbox=sandbox,
-            sandbox_dir=sandbox_dir,
-            log_level=_parse_log_level(environ),
+            sandbox_dir=environ.get("HOTMART_SANDBOX_DIR") or None,
+            log_level=variables.log_level,
             command=command,
-            writes=_parse_writes(environ),
-            max_result_chars=_parse_max_result_chars(environ),
-            export_dir=_parse_export_dir(environ),
-            timezone=_parse_timezone(environ),
-            club_subdomain=_parse_club_subdomain(environ),
-            child_env=child_env,
-            backend=_parse_backend(environ, sandbox=sandbox),
-            api_url=_parse_api_url(environ),
-            api_max_concurrency=_parse_api_concurrency(environ),
-        )
+            writes=variables.writes,
+            max_result_chars=variables.max_result_chars,
+            export_dir=variables.export_dir or str(default_export_dir(environ)),
+            timezone=Zone(variables.timezone, TIMEZONE) if variables.timezone else machine_zone(environ),
+            club_subdomain=variables.club_subdomain,
+            child_env=dict(environ),
+            backend=backend,
+            api_url=variables.api_url,
+            api_max_concurrency=variables.api_max_concurrency,
+        ), tuple(problems)
 
     def with_sandbox_dir(self, path: str) -> Settings:
         """The same settings with the simulator's state directory set for the CLI child."""
         return replace(self, sandbox_dir=path, child_env={**self.child_env, "HOTMART_SANDBOX_DIR": path})
 
 
-def _parse_backend(environ: Mapping[str, str], *, sandbox: bool) -> Backend:
+# --- each variable's spelling ---------------------------------------------------------------
+# A validator raises ValueError when the value is not of its field's kind: the message is then
+# "must be <the field's description>, got <value>". _refused says something else in its own words.
+
+
+def _refused(problem: str) -> PydanticCustomError:
+    return PydanticCustomError(_OWN_WORDS, "{problem}", {"problem": problem})
+
+
+def _flag(raw: str) -> bool:
+    spelled = raw.lower()
+    if spelled not in _TRUE | _FALSE:
+        raise ValueError(raw)
+    return spelled in _TRUE
+
+
+def _whole_number(raw: str) -> int:
+    # Digits only: no sign, no 4.0, no 1e3 (pydantic's own int would take "4.0").
+    if not raw.isdigit():
+        raise ValueError(raw)
+    return int(raw)
+
+
+def _shell_words(raw: str) -> tuple[str, ...]:
+    try:
+        # Split like a shell would, but never run through one: the result is an argv prefix.
+        parts = tuple(shlex.split(raw))
+    except ValueError as exc:
+        raise _refused(f"cannot be split into arguments ({exc})") from None
+    if not parts:
+        raise _refused("is empty")
+    return parts
+
+
+def _app_url(raw: str) -> str:
+    try:
+        check_app_url(raw, APP_URL)
+        host = urlsplit(raw).hostname or ""
+    except (InvalidInput, ValueError):
+        raise ValueError(raw) from None
+    # Membrane wants a host name with a dot (membrane-cli-contract.md §4); a bare word is a typo, and
+    # plain http would send the user's sign-in through an unencrypted page.
+    if not raw.lower().startswith("https://") or "." not in host:
+        raise ValueError(raw)
+    return raw
+
+
+def _api_url(raw: str) -> str:
+    if not _API_URL.match(raw):
+        raise ValueError(raw)
+    return raw.rstrip("/")
+
+
+def _shaped_like(pattern: re.Pattern[str]) -> AfterValidator:
+    def check(value: str | None) -> str | None:
+        if value is not None and not pattern.fullmatch(value):
+            raise ValueError(value)
+        return value
+
+    return AfterValidator(check)
+
+
+def _export_dir(raw: str) -> str:
+    path = Path(raw).expanduser()
+    if not path.is_absolute():
+        raise ValueError(raw)
+    if path.exists() and not path.is_dir():
+        raise _refused(f"exists and is not a directory: {raw!r}")
+    return str(path)
+
+
+def _zone_name(raw: str) -> str:
+    try:
+        load_zone(raw, field=TIMEZONE)
+    except InvalidInput:
+        raise ValueError(raw) from None
+    return raw
+
+
+def _club_subdomain(raw: str) -> str:
+    if not _SUBDOMAIN.match(raw.lower()):
+        raise ValueError(raw)
+    return raw.lower()
+
+
+APP_URL = "HOTMART_MCP_APP_URL"
+TIMEZONE = "HOTMART_MCP_TIMEZONE"
+MEMBRANE_CMD = "HOTMART_MCP_MEMBRANE_CMD"
+WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
+Seconds = Annotated[float, BeforeValidator(float)]
+
+
+def _whole_number_field(default: int, variable: str, low: int, high: int, *, unit: str = "") -> Any:
+    """A field for a whole number from ``low`` to ``high``, whose message states exactly those bounds."""
+    return Field(
+        default, alias=variable, ge=low, le=high, description=f"a whole number{unit} from {low} to {high}"
+    )
+
+
+Uppercase = BeforeValidator(lambda raw: raw.upper())
+Lowercase = BeforeValidator(lambda raw: raw.lower())
+
+
+class Variables(BaseModel):
+    """The configuration variables, each one checked on its own, blank meaning unset.
+
+    Rules that join variables (the sandbox replaces the command, the backend needs a token) are
+    :meth:`Settings.read`'s. Every description completes "must be ...".
+    """
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    # First: in sandbox mode the Membrane command is not read (see _membrane_command).
+    sandbox: bool = Field(
+        False, alias="HOTMART_MCP_SANDBOX", validate_default=True, description="1/true/yes or 0/false/no"
+    )
+    membrane_command: tuple[str, ...] | None = Field(None, alias=MEMBRANE_CMD, description="a command")
+    app_url: Annotated[str, BeforeValidator(_app_url)] = Field(
+        DEFAULT_APP_URL,
+        alias=APP_URL,
+        description="an https URL with a host name such as https://hotmart.com/",
+    )
+    connection_id: Annotated[str | None, _shaped_like(ID_PATTERN)] = Field(
+        None,
+        alias="HOTMART_MCP_CONNECTION_ID",
+        description="a Membrane connection id (letters, digits, _ . -)",
+    )
+    client_name: Annotated[str | None, _shaped_like(CLIENT_NAME_PATTERN)] = Field(
+        None,
+        alias="HOTMART_MCP_CLIENT_NAME",
+        description="an agent type such as claude or codex (letters, digits, _ . -)",
+    )
+    timeout_s: Seconds = Field(
+        DEFAULT_TIMEOUT_S,
+        alias="HOTMART_MCP_TIMEOUT_S",
+        gt=0,
+        le=3600,
+        description="a number of seconds greater than 0 and at most 3600",
+    )
+    max_concurrency: WholeNumber = _whole_number_field(
+        DEFAULT_MAX_CONCURRENCY, "HOTMART_MCP_MAX_CONCURRENCY", 1, 64
+    )
+    log_level: Annotated[LogLevel, Uppercase] = Field(
+        "INFO", alias="HOTMART_MCP_LOG_LEVEL", description=f"one of {', '.join(LOG_LEVELS)}"
+    )
+    writes: Annotated[WritesMode, Lowercase] = Field(
+        "confirm", alias="HOTMART_MCP_WRITES", description=f"one of {', '.join(WRITES_MODES)}"
+    )
+    max_result_chars: WholeNumber = _whole_number_field(
+        DEFAULT_MAX_RESULT_CHARS,
+        "HOTMART_MCP_MAX_RESULT_CHARS",
+        MIN_MAX_RESULT_CHARS,
+        MAX_MAX_RESULT_CHARS,
+        unit=" of characters",
+    )
+    # None: the platform's data folder, which depends on the environment (default_export_dir).
+    export_dir: Annotated[str | None, BeforeValidator(_export_dir)] = Field(
+        None, alias="HOTMART_MCP_EXPORT_DIR", description="an absolute directory path"
+    )
+    # None: the machine's zone (zones.machine_zone).
+    timezone: Annotated[str | None, BeforeValidator(_zone_name)] = Field(
+        None, alias=TIMEZONE, description="an IANA zone name such as America/Sao_Paulo"
+    )
+    club_subdomain: Annotated[str | None, BeforeValidator(_club_subdomain)] = Field(
+        None,
+        alias="HOTMART_MCP_CLUB_SUBDOMAIN",
+        description="the members-area address part (the <x> of <x>.club.hotmart.com)",
+    )
+    backend: Annotated[BackendChoice, Lowercase] = Field(
+        "auto", alias="HOTMART_MCP_BACKEND", description=f"one of {', '.join(BACKEND_CHOICES)}"
+    )
+    # MEMBRANE_API_URL is the raw-API skills' name; MEMBRANE_API_URI the SDK's (membrane-cli-contract.md §3).
+    api_url: Annotated[str, BeforeValidator(_api_url)] = Field(
+        DEFAULT_API_URL,
+        validation_alias=AliasChoices("MEMBRANE_API_URL", "MEMBRANE_API_URI"),
+        description="an http(s) URL such as https://api.getmembrane.com",
+    )
+    api_max_concurrency: WholeNumber = _whole_number_field(
+        DEFAULT_API_MAX_CONCURRENCY, "HOTMART_MCP_API_MAX_CONCURRENCY", 1, 256
+    )
+
+    @field_validator("sandbox", mode="before")
+    @classmethod
+    def _sandbox(cls, raw: str | bool, info: ValidationInfo) -> bool:
+        # The --sandbox flag wins: the variable is not read then (raw is the default when unset).
+        if (info.context or {}).get("sandbox_flag"):
+            return True
+        return _flag(raw) if isinstance(raw, str) else raw
+
+    @field_validator("membrane_command", mode="before")
+    @classmethod
+    def _membrane_command(cls, raw: str, info: ValidationInfo) -> tuple[str, ...] | None:
+        return None if info.data.get("sandbox") else _shell_words(raw)
+
+    @classmethod
+    def read(
+        cls, environ: Mapping[str, str], *, sandbox_flag: bool = False
+    ) -> tuple[Variables, list[ConfigProblem]]:
+        """The variables of ``environ``, each bad one at its default, and one problem per bad one."""
+        given = _given(environ)
+        context = {"sandbox_flag": sandbox_flag}
+        try:
+            return cls.model_validate(given, context=context), []
+        except ValidationError as error:
+            problems = _problems(error, given)
+        # Each field is checked on its own (the sandbox flag aside, which counts as off both times
+        # when it is bad), so without the bad values this validation passes.
+        bad = {problem.variable for problem in problems}
+        kept = {name: value for name, value in given.items() if name not in bad}
+        return cls.model_validate(kept, context=context), problems
+
+
+def _fields_by_variable() -> dict[str, FieldInfo]:
+    table: dict[str, FieldInfo] = {}
+    for info in Variables.model_fields.values():
+        choices = info.validation_alias
+        names = choices.choices if isinstance(choices, AliasChoices) else [info.alias]
+        table.update({name: info for name in names if isinstance(name, str)})
+    return table
+
+
+# Variable name -> its field (MEMBRANE_API_URL and MEMBRANE_API_URI share one).
+_FIELDS = _fields_by_variable()
+
+
+def _given(environ: Mapping[str, str]) -> dict[str, str]:
+    """The model's variables that ``environ`` sets, stripped; blank is the same as unset."""
+    given = {name: environ.get(name, "").strip() for name in _FIELDS}
+    return {name: value for name, value in given.items() if value}
+
+
+def _problems(error: ValidationError, given: Mapping[str, str]) -> list[ConfigProblem]:
+    """One line per bad variable: the validator's own words, else "must be <description>, got <value>"."""
+    problems: dict[str, ConfigProblem] = {}
+    for item in error.errors():
+        name = str(item["loc"][0])
+        if name in problems:
+            continue
+        if item["type"] == _OWN_WORDS:
+            problems[name] = ConfigProblem(name, item["msg"])
+        else:
+            allowed = _FIELDS[name].description
+            problems[name] = ConfigProblem(name, f"must be {allowed}, got {shown_value(name, given[name])}")
+    return list(problems.values())
+
+
+def shown_value(variable: str, raw: str) -> str:
+    """``raw`` as a message may quote it: never a secret, never a password written into a URL."""
+    if variable in SECRET_VARIABLES:
+        return "a value that is not shown (it is a secret)"
+    return repr(_URL_CREDENTIALS.sub(r"\1***@", raw))
+
+
+# --- rules that join variables ---------------------------------------------------------------
+
+
+def _resolve_backend(
+    choice: str, environ: Mapping[str, str], *, sandbox: bool
+) -> tuple[Backend, list[ConfigProblem]]:
     """``HOTMART_MCP_BACKEND``: auto (default) is api when a token variable is set, else cli.
 
     In sandbox mode auto stays cli: the api backend there talks to the simulator with credentials
-    the server generates, never with the user's real token.
+    the server generates, never with the user's real token. A problem leaves the backend at cli.
     """
-    raw = environ.get("HOTMART_MCP_BACKEND", "").strip().lower() or "auto"
-    if raw not in BACKEND_CHOICES:
-        raise ConfigError("HOTMART_MCP_BACKEND", f"must be one of {', '.join(BACKEND_CHOICES)}, got {raw!r}")
-    token_set = bool(token_variables(environ))
-    if raw == "cli" or (raw == "auto" and (sandbox or not token_set)):
-        return "cli"
+    try:
+        token_set = bool(token_variables(environ))
+    except ConfigError as exc:  # half a workspace pair: that is the problem to fix, not the backend
+        return "cli", list(exc.problems)
+    if choice == "cli" or (choice == "auto" and (sandbox or not token_set)):
+        return "cli", []
     if not token_set and not sandbox:
-        raise ConfigError(
-            "HOTMART_MCP_BACKEND",
+        missing = (
             "is api but no token is set: set MEMBRANE_TOKEN, or MEMBRANE_WORKSPACE_KEY and "
-            "MEMBRANE_WORKSPACE_SECRET",
+            "MEMBRANE_WORKSPACE_SECRET"
         )
-    return "api"
+        return "cli", [ConfigProblem("HOTMART_MCP_BACKEND", missing)]
+    return "api", []
 
 
 def token_variables(environ: Mapping[str, str]) -> tuple[str, ...]:
@@ -233,28 +553,10 @@ def token_variables(environ: Mapping[str, str]) -> tuple[str, ...]:
     return (WORKSPACE_KEY, WORKSPACE_SECRET) + ((TENANT_KEY,) if is_set(TENANT_KEY) else ())
 
 
-def _parse_api_url(environ: Mapping[str, str]) -> str:
-    # MEMBRANE_API_URL is the raw-API skills' name; MEMBRANE_API_URI the SDK's (membrane-cli-contract.md §3).
-    for name in ("MEMBRANE_API_URL", "MEMBRANE_API_URI"):
-        raw = environ.get(name, "").strip()
-        if raw:
-            if not re.match(r"^https?://[^\s/?#]+[^\s]*$", raw):
-                raise ConfigError(
-                    name, f"must be an http(s) URL such as https://api.getmembrane.com, got {raw!r}"
-                )
-            return raw.rstrip("/")
-    return DEFAULT_API_URL
-
-
-def _parse_api_concurrency(environ: Mapping[str, str]) -> int:
-    raw = environ.get("HOTMART_MCP_API_MAX_CONCURRENCY", "").strip()
-    if not raw:
-        return DEFAULT_API_MAX_CONCURRENCY
-    if not raw.isdigit() or not 1 <= int(raw) <= 256:
-        raise ConfigError(
-            "HOTMART_MCP_API_MAX_CONCURRENCY", f"must be a whole number from 1 to 256, got {raw!r}"
-        )
-    return int(raw)
+def _on_path(environ: Mapping[str, str]) -> tuple[str, ...]:
+    """``membrane`` from the given PATH, else the npx fallback."""
+    found = shutil.which("membrane", path=environ.get("PATH"))
+    return (found,) if found else NPX_FALLBACK
 
 
 def _parse_argv(argv: Sequence[str]) -> tuple[Command, bool]:
@@ -277,154 +579,6 @@ def _parse_argv(argv: Sequence[str]) -> tuple[Command, bool]:
         if arg != "demo":
             raise ConfigError("arguments", f"unknown argument {arg!r} (try --help)")
     return ("demo" if parsed.words else "serve"), parsed.sandbox
-
-
-def _parse_bool(environ: Mapping[str, str], name: str) -> bool:
-    raw = environ.get(name, "").strip().lower()
-    if raw in _TRUE:
-        return True
-    if raw in _FALSE:
-        return False
-    raise ConfigError(name, f"must be 1/true/yes or 0/false/no, got {raw!r}")
-
-
-def _parse_command(environ: Mapping[str, str]) -> tuple[str, ...]:
-    raw = environ.get("HOTMART_MCP_MEMBRANE_CMD")
-    if raw is None or not raw.strip():
-        found = shutil.which("membrane", path=environ.get("PATH"))
-        return (found,) if found else NPX_FALLBACK
-    try:
-        # Split like a shell would, but never run through one: the result is an argv prefix.
-        parts = tuple(shlex.split(raw))
-    except ValueError as exc:
-        raise ConfigError("HOTMART_MCP_MEMBRANE_CMD", f"cannot be split into arguments ({exc})") from exc
-    if not parts:
-        raise ConfigError("HOTMART_MCP_MEMBRANE_CMD", "is empty")
-    return parts
-
-
-def _parse_app_url(environ: Mapping[str, str]) -> str:
-    raw = environ.get("HOTMART_MCP_APP_URL", "").strip()
-    if not raw:
-        return DEFAULT_APP_URL
-    problem = f"must be an https URL with a host name such as https://hotmart.com/, got {raw!r}"
-    try:
-        check_app_url(raw, "HOTMART_MCP_APP_URL")
-        host = urlsplit(raw).hostname or ""
-    except (InvalidInput, ValueError):
-        raise ConfigError("HOTMART_MCP_APP_URL", problem) from None
-    # Membrane wants a host name with a dot (membrane-cli-contract.md §4); a bare word is a typo, and
-    # plain http would send the user's sign-in through an unencrypted page.
-    if not raw.lower().startswith("https://") or "." not in host:
-        raise ConfigError("HOTMART_MCP_APP_URL", problem)
-    return raw
-
-
-def _parse_pattern(environ: Mapping[str, str], name: str, pattern: re.Pattern[str], what: str) -> str | None:
-    raw = environ.get(name, "").strip()
-    if not raw:
-        return None
-    if not pattern.fullmatch(raw):
-        raise ConfigError(name, f"must be {what} (letters, digits, _ . -), got {raw!r}")
-    return raw
-
-
-def _parse_timeout(environ: Mapping[str, str]) -> float:
-    raw = environ.get("HOTMART_MCP_TIMEOUT_S", "").strip()
-    if not raw:
-        return DEFAULT_TIMEOUT_S
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not 0 < value <= 3600:
-        raise ConfigError(
-            "HOTMART_MCP_TIMEOUT_S",
-            f"must be a number of seconds greater than 0 and at most 3600, got {raw!r}",
-        )
-    return value
-
-
-def _parse_concurrency(environ: Mapping[str, str]) -> int:
-    raw = environ.get("HOTMART_MCP_MAX_CONCURRENCY", "").strip()
-    if not raw:
-        return DEFAULT_MAX_CONCURRENCY
-    if not raw.isdigit() or not 1 <= int(raw) <= 64:
-        raise ConfigError("HOTMART_MCP_MAX_CONCURRENCY", f"must be a whole number from 1 to 64, got {raw!r}")
-    return int(raw)
-
-
-def _parse_log_level(environ: Mapping[str, str]) -> str:
-    raw = environ.get("HOTMART_MCP_LOG_LEVEL", "").strip().upper()
-    if not raw:
-        return "INFO"
-    if raw not in LOG_LEVELS:
-        raise ConfigError("HOTMART_MCP_LOG_LEVEL", f"must be one of {', '.join(LOG_LEVELS)}, got {raw!r}")
-    return raw
-
-
-def _parse_writes(environ: Mapping[str, str]) -> WritesMode:
-    raw = environ.get("HOTMART_MCP_WRITES", "").strip().lower()
-    if not raw:
-        return "confirm"
-    for mode in WRITES_MODES:
-        if raw == mode:
-            return mode
-    raise ConfigError("HOTMART_MCP_WRITES", f"must be one of {', '.join(WRITES_MODES)}, got {raw!r}")
-
-
-def _parse_max_result_chars(environ: Mapping[str, str]) -> int:
-    raw = environ.get("HOTMART_MCP_MAX_RESULT_CHARS", "").strip()
-    if not raw:
-        return DEFAULT_MAX_RESULT_CHARS
-    if not raw.isdigit() or not MIN_MAX_RESULT_CHARS <= int(raw) <= MAX_MAX_RESULT_CHARS:
-        raise ConfigError(
-            "HOTMART_MCP_MAX_RESULT_CHARS",
-            f"must be a whole number of characters from {MIN_MAX_RESULT_CHARS} to {MAX_MAX_RESULT_CHARS}, "
-            f"got {raw!r}",
-        )
-    return int(raw)
-
-
-def _parse_export_dir(environ: Mapping[str, str]) -> str:
-    raw = environ.get("HOTMART_MCP_EXPORT_DIR", "").strip()
-    if not raw:
-        return str(default_export_dir(environ))
-    path = Path(raw).expanduser()
-    if not path.is_absolute():
-        raise ConfigError("HOTMART_MCP_EXPORT_DIR", f"must be an absolute directory path, got {raw!r}")
-    if path.exists() and not path.is_dir():
-        raise ConfigError("HOTMART_MCP_EXPORT_DIR", f"exists and is not a directory: {raw!r}")
-    return str(path)
-
-
-def _parse_timezone(environ: Mapping[str, str]) -> Zone:
-    raw = environ.get("HOTMART_MCP_TIMEZONE", "").strip()
-    if not raw:
-        return machine_zone(environ)
-    try:
-        load_zone(raw, field="HOTMART_MCP_TIMEZONE")
-    except InvalidInput:
-        raise ConfigError(
-            "HOTMART_MCP_TIMEZONE", f"must be an IANA zone name such as America/Sao_Paulo, got {raw!r}"
-        ) from None
-    return Zone(raw, "HOTMART_MCP_TIMEZONE")
-
-
-# A DNS label: the <subdomain> of https://<subdomain>.club.hotmart.com.
-_SUBDOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
-
-
-def _parse_club_subdomain(environ: Mapping[str, str]) -> str | None:
-    raw = environ.get("HOTMART_MCP_CLUB_SUBDOMAIN", "").strip().lower()
-    if not raw:
-        return None
-    if not _SUBDOMAIN.match(raw):
-        raise ConfigError(
-            "HOTMART_MCP_CLUB_SUBDOMAIN",
-            f"must be the members-area address part (the <x> of <x>.club.hotmart.com), got {raw!r}",
-        )
-    return raw
 
 
 def default_export_dir(

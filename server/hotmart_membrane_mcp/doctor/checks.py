@@ -1,56 +1,39 @@
-"""``hotmart-membrane-mcp doctor``: is this machine set up to serve Hotmart to an agent?
+"""The doctor's checks, in the order a tool call needs them; each problem with its fix.
 
-It checks, in order, what a tool call would need: Python and the package, the configuration
-(every bad value named, the rest still checked with that one left at its default), the backend,
-the Membrane CLI (where, which version, or the ``npx`` fallback and whether npm reaches the
-registry), the login, the default connection, and the export folder; then prints the client
-configuration to paste. Every external command has a short time limit. Each problem comes with
-its fix; the exit code is 1 when there is any problem, 0 otherwise. ``--json`` is for scripts.
-
-It changes nothing: no login is started, no connection is created (only listed or read) and
-the export folder is not created (only whether it could be).
+Python and the package, the configuration (every bad value named, the rest still checked with
+those at their defaults), the backend, the Membrane CLI (where, which version, or the ``npx``
+fallback and whether npm reaches the registry), the login, the default connection and the export
+folder. Every external command has a short time limit; nothing is changed.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import platform
 import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import Any, Literal
 
 import anyio
 
-from . import __version__
-from .config import NPX_FALLBACK, SANDBOX_COMMAND, ConfigError, Settings
-from .errors import HotmartMcpError, MembraneCliMissing
-from .membrane import make_backend
-from .membrane.backend import MembraneBackend
-from .membrane.models import Connection
+from .. import __version__
+from ..config import NPX_FALLBACK, SANDBOX_COMMAND, Settings
+from ..errors import HotmartMcpError, MembraneCliMissing
+from ..membrane import make_backend
+from ..membrane.backend import MembraneBackend
+from ..membrane.models import Connection
+from .client_config import client_config, known_client
 
 Status = Literal["ok", "note", "problem"]
 
 CLI_TIMEOUT_S = 15.0  # one Membrane CLI call of the doctor
 PROBE_TIMEOUT_S = 10.0  # `membrane --version`, `npm view`
 INSTALL_CLI = "npm install -g @membranehq/cli"
-CLIENTS = ("claude", "codex", "cursor", "windsurf")
-
-USAGE = """\
-usage: hotmart-membrane-mcp doctor [--json] [--sandbox] [--client claude|codex|cursor|windsurf]
-
-  Check Python, the package, the configuration, the Membrane CLI, the login, the default
-  connection and the export folder; then print the configuration for your MCP client.
-  --json      one JSON object instead of a table
-  --sandbox   check against the offline simulator instead of the real Membrane
-  --client    which client's configuration to print (default: HOTMART_MCP_CLIENT_NAME, else claude)
-Exit code: 0 when nothing is wrong, 1 when a check found a problem, 2 for bad arguments.
-"""
 
 
 @dataclass(frozen=True)
@@ -64,62 +47,26 @@ class Check:
 
 
 @dataclass(frozen=True)
-class Options:
-    as_json: bool = False
-    sandbox: bool = False
-    client: str | None = None
-    help: bool = False
+class Report:
+    """Every check in order, the configuration the server would use and the entry to paste."""
+
+    checks: list[Check]
+    effective_config: dict[str, Any]
+    client: str
+    client_config: str
+
+    @property
+    def ok(self) -> bool:
+        return not any(check.status == "problem" for check in self.checks)
 
 
-class UsageError(Exception):
-    pass
-
-
-def main(argv: Sequence[str], environ: Mapping[str, str], out: TextIO | None = None) -> int:
-    """Run the doctor; return its exit code (see :data:`USAGE`)."""
-    stream = sys.stdout if out is None else out
-    try:
-        options = parse_args(argv)
-    except UsageError as exc:
-        sys.stderr.write(f"hotmart-membrane-mcp doctor: {exc}\n{USAGE}")
-        return 2
-    if options.help:
-        stream.write(USAGE)
-        return 0
-    report = anyio.run(diagnose, environ, options)
-    stream.write(render_json(report) if options.as_json else render_table(report))
-    return 1 if any(check.status == "problem" for check in report["checks"]) else 0
-
-
-def parse_args(argv: Sequence[str]) -> Options:
-    as_json = sandbox = False
-    client: str | None = None
-    args = list(argv)
-    while args:
-        arg = args.pop(0)
-        if arg in ("-h", "--help"):
-            return Options(help=True)
-        if arg == "--json":
-            as_json = True
-        elif arg == "--sandbox":
-            sandbox = True
-        elif arg == "--client" or arg.startswith("--client="):
-            value = arg.partition("=")[2] if "=" in arg else (args.pop(0) if args else "")
-            if value not in CLIENTS:
-                raise UsageError(f"--client must be one of {', '.join(CLIENTS)}, got {value!r}")
-            client = value
-        else:
-            raise UsageError(f"unknown argument {arg!r}")
-    return Options(as_json=as_json, sandbox=sandbox, client=client)
-
-
-async def diagnose(environ: Mapping[str, str], options: Options) -> dict[str, Any]:
-    """Every check, in order; the report as a dict (``checks`` holds :class:`Check` objects)."""
+async def diagnose(environ: Mapping[str, str], sandbox: bool = False, client: str | None = None) -> Report:
+    """Every check, in order (``sandbox``: against the simulator; ``client``: whose entry to print)."""
     checks = [
         Check("python", "ok", f"{platform.python_version()} ({sys.executable})"),
         Check("package", "ok", f"hotmart-membrane-mcp {__version__}"),
     ]
-    settings, config_checks = read_settings(environ, options.sandbox)
+    settings, config_checks = check_config(environ, sandbox)
     checks += config_checks
     checks.append(Check("backend", "ok", "cli: the tools drive the Membrane CLI as a subprocess"))
     cli_check = await check_cli(settings, environ)
@@ -133,45 +80,28 @@ async def diagnose(environ: Mapping[str, str], options: Options) -> dict[str, An
         else:
             checks += await check_membrane_state(settings)
     checks.append(check_export_dir(Path(settings.export_dir)))
-    client = options.client or _known_client(settings.client_name) or "claude"
-    return {
-        "ok": not any(check.status == "problem" for check in checks),
-        "checks": checks,
-        "effective_config": effective_config(settings),
-        "client": client,
-        "client_config": client_config(client, settings, environ),
-    }
+    chosen = client or known_client(settings.client_name) or "claude"
+    return Report(checks, effective_config(settings), chosen, client_config(chosen, settings, environ))
 
 
 # --- configuration ---------------------------------------------------------------------------
 
 
-def read_settings(environ: Mapping[str, str], sandbox: bool) -> tuple[Settings, list[Check]]:
-    """The settings the server would use; each bad variable is one problem, then left at its default."""
-    env = dict(environ)
-    argv = ["--sandbox"] if sandbox else []
-    problems: list[Check] = []
-    for _ in range(len(env) + 1):
-        try:
-            settings = Settings.from_env(env, argv)
-        except ConfigError as exc:
-            problems.append(
-                Check(
-                    "config",
-                    "problem",
-                    f"{exc} (checked the rest with it unset)",
-                    fix=f"Correct or unset {exc.variable} in your MCP client's configuration (see README, "
-                    "Configuration), then restart the client.",
-                )
-            )
-            if exc.variable not in env:  # an argument, not a variable: nothing left to unset
-                break
-            del env[exc.variable]
-            continue
-        if not problems:
-            problems.append(Check("config", "ok", "every HOTMART_MCP_* value is valid"))
-        return settings, problems
-    return Settings.from_env({}, argv), problems
+def check_config(environ: Mapping[str, str], sandbox: bool) -> tuple[Settings, list[Check]]:
+    """The settings the server would use, each bad variable at its default; one problem per bad one."""
+    settings, problems = Settings.read(environ, ["--sandbox"] if sandbox else [])
+    if not problems:
+        return settings, [Check("config", "ok", "every HOTMART_MCP_* value is valid")]
+    return settings, [
+        Check(
+            "config",
+            "problem",
+            f"{problem} (checked the rest with it unset)",
+            fix=f"Correct or unset {problem.variable} in your MCP client's configuration (see README, "
+            "Configuration), then restart the client.",
+        )
+        for problem in problems
+    ]
 
 
 def effective_config(settings: Settings) -> dict[str, Any]:
@@ -368,78 +298,3 @@ def check_export_dir(folder: Path) -> Check:
 
 
 _SAVE_FAILS = "proxy_request(save_to=...) would fail."
-
-
-# --- the client snippet ----------------------------------------------------------------------
-
-
-def _known_client(name: str | None) -> str | None:
-    return name if name in CLIENTS else None
-
-
-def client_config(client: str, settings: Settings, environ: Mapping[str, str]) -> str:
-    """The server entry for ``client``, with absolute paths (clients often start servers without PATH)."""
-    command = _own_command(environ)
-    args = ["--sandbox"] if settings.sandbox else []
-    env = {"HOTMART_MCP_CLIENT_NAME": client}
-    if not settings.sandbox and settings.membrane_command != NPX_FALLBACK:
-        found = shutil.which(settings.membrane_command[0], path=environ.get("PATH"))
-        if found and os.path.isabs(found) and len(settings.membrane_command) == 1:
-            env["HOTMART_MCP_MEMBRANE_CMD"] = found
-    for name in (
-        "HOTMART_MCP_WRITES",
-        "HOTMART_MCP_TIMEOUT_S",
-        "HOTMART_MCP_CONNECTION_ID",
-        "HOTMART_MCP_EXPORT_DIR",
-    ):
-        if environ.get(name, "").strip():
-            env[name] = environ[name].strip()
-    if client == "codex":
-        pairs = ", ".join(f"{key} = {json.dumps(value)}" for key, value in env.items())
-        return (
-            "# ~/.codex/config.toml\n[mcp_servers.hotmart]\n"
-            f"command = {json.dumps(command)}\nargs = {json.dumps(args)}\nenv = {{ {pairs} }}\n"
-        )
-    where = {
-        "claude": "claude_desktop_config.json (Settings > Developer > Edit Config)",
-        "cursor": "~/.cursor/mcp.json",
-        "windsurf": "~/.codeium/windsurf/mcp_config.json",
-    }[client]
-    entry = {"mcpServers": {"hotmart": {"command": command, "args": args, "env": env}}}
-    return f"// {where}\n{json.dumps(entry, indent=2)}\n"
-
-
-def _own_command(environ: Mapping[str, str]) -> str:
-    found = shutil.which("hotmart-membrane-mcp", path=environ.get("PATH"))
-    if found:
-        return found
-    beside = Path(sys.executable).with_name("hotmart-membrane-mcp")
-    return str(beside) if beside.exists() else "hotmart-membrane-mcp"
-
-
-# --- output ----------------------------------------------------------------------------------
-
-
-def render_json(report: dict[str, Any]) -> str:
-    data = {**report, "checks": [asdict(check) for check in report["checks"]]}
-    return json.dumps(data, indent=2) + "\n"
-
-
-def render_table(report: dict[str, Any]) -> str:
-    label = {"ok": "ok", "note": "note", "problem": "PROBLEM"}
-    lines = ["hotmart-membrane-mcp doctor", ""]
-    for check in report["checks"]:
-        lines.append(f"  {label[check.status]:<8} {check.name:<13} {check.detail}")
-        if check.fix:
-            lines.append(f"  {'':<8} {'':<13} fix: {check.fix}")
-    lines += ["", "Effective configuration:"]
-    lines += [f"  {key} = {json.dumps(value)}" for key, value in report["effective_config"].items()]
-    problems = sum(check.status == "problem" for check in report["checks"])
-    lines += [
-        "",
-        f"Configuration for {report['client']}:",
-        report["client_config"].rstrip("\n"),
-        "",
-        "No problems found." if not problems else f"{problems} problem(s) found; each has its fix above.",
-    ]
-    return "\n".join(lines) + "\n"
