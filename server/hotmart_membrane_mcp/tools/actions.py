@@ -24,7 +24,7 @@ from ..safety.gate import refuse_in_deny_mode
 from ..safety.resolved import ResolvedWrite
 from .arguments import ConfirmTokenArg, ConnectionIdArg
 from .guards import check_optional_id, check_phrase
-from .input_check import check_action_input as check_input_schema
+from .input_check import check_input_against_schema
 from .input_summary import input_summary
 from .models import ActionSummary, RunActionOutput, SearchActionsOutput
 from .resolution import resolve_connection_id
@@ -88,7 +88,7 @@ def register(server: MCPServer, state: ServerState) -> None:
         confirm_token: ConfirmTokenArg = None,
     ) -> Annotated[CallToolResult, RunActionOutput] | InputRequiredResult:
         action_id = check_id(action_id, "action_id")
-        input = request_guards.check_action_input(input)
+        input = request_guards.check_input_size(input)
         explicit_connection = check_optional_id(connection_id, "connection_id")
         token = check_confirm_token(confirm_token)
         action = await _action(state, action_id)
@@ -98,7 +98,7 @@ def register(server: MCPServer, state: ServerState) -> None:
             if action_creates_coupon(action.key, action.name):
                 check_coupon(input, "input")  # Hotmart's rule, worded better than a schema bound
         input, subdomain = _with_club_subdomain(action, input, state.settings.club_subdomain)
-        check_input_schema(action.input_schema, input)
+        check_input_against_schema(action.input_schema, input)
         connection = await resolve_connection_id(state, explicit_connection)
         if info.is_write:
             write = await resolve_write(state, action, input, info, connection)
