@@ -15,7 +15,6 @@ whether such facts may be read, and through which connection.
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -26,13 +25,13 @@ from ..config import WritesMode
 from ..membrane.models import ProxyRequest, ProxyResponse
 from ..safety.gate import ConfirmationRequired, Declined, Proceed, authorize_write
 from ..safety.resolved import ResolvedWrite
+from .hotmart_io import sender
 from .models import GatedOutput
 from .results import ok
 from .state import ServerState
 
 logger = logging.getLogger(__name__)
 
-SendRequest = Callable[[ProxyRequest], Awaitable[ProxyResponse]]
 CONFIRM_NEXT_STEP = (
     "Show the summary to the user; only if they agree, call {tool} again with exactly the same "
     "arguments plus confirm_token."
@@ -109,7 +108,9 @@ def _not_sent(
     )
 
 
-def summary_reader(state: ServerState, connection_id: str) -> SendRequest | None:
+def summary_reader(
+    state: ServerState, connection_id: str
+) -> Callable[[ProxyRequest], Awaitable[ProxyResponse]] | None:
     """What a domain check may read with to complete a write's summary, or None for "read nothing".
 
     Only in confirm mode does a human read the summary; in allow mode a lookup would only delay
@@ -117,7 +118,7 @@ def summary_reader(state: ServerState, connection_id: str) -> SendRequest | None
     """
     if state.settings.writes != "confirm":
         return None
-    return functools.partial(state.backend.request, connection_id)
+    return sender(state, connection_id)
 
 
 def write_tool_annotations(mode: WritesMode, *, saves_files: bool = False) -> ToolAnnotations:
