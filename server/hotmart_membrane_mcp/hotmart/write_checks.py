@@ -39,16 +39,16 @@ class WriteChecks:
     coupon_field: str = "body"  # "body" (proxy_request) or "input" (run_action)
     refund: Refund | None = None
 
-    def check(self) -> tuple[str, ...]:
-        """Refuse what Hotmart would refuse, read nothing; the summary lines known so far.
+    def check(self) -> None:
+        """Refuse what Hotmart would refuse, reading nothing: call it before any other work.
 
         Raises:
             InvalidInput: a coupon Hotmart would refuse.
         """
-        return tuple(check_coupon(self.coupon, self.coupon_field)) if self.coupon is not None else ()
+        self._coupon_lines()
 
     async def facts(self, send: SendRequest | None) -> tuple[str, ...]:
-        """:meth:`check`, then (given ``send``) the refunded sale looked up: every summary line.
+        """Every summary line: the coupon's, then (given ``send``) the refunded sale's, looked up.
 
         ``send`` is None when no human will read the summary: nothing is then read.
 
@@ -56,10 +56,13 @@ class WriteChecks:
             InvalidInput: a coupon Hotmart would refuse, or a refund of a refunded, cancelled or
                 charged-back sale.
         """
-        lines = self.check()
+        lines = self._coupon_lines()
         if self.refund is not None and send is not None:
             lines = (*lines, await refund_line(send, self.refund))
         return lines
+
+    def _coupon_lines(self) -> tuple[str, ...]:
+        return tuple(check_coupon(self.coupon, self.coupon_field)) if self.coupon is not None else ()
 
 
 def checks_for_request(method: str, path: str, body: Any) -> WriteChecks:
