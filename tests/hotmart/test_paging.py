@@ -20,7 +20,7 @@ from hotmart_membrane_mcp.hotmart.paging import (
     fetch_all,
 )
 from hotmart_membrane_mcp.hotmart.projection import project_items, with_select
-from hotmart_membrane_mcp.hotmart.resume import ResumePoint, decode_token, request_fingerprint
+from hotmart_membrane_mcp.hotmart.resume import ResumePoint, decode_token, query_fingerprint
 from hotmart_membrane_mcp.membrane.models import ProxyRequest
 from hotmart_membrane_mcp.sandbox.hotmart import sales_ground_truth
 
@@ -160,7 +160,7 @@ async def test_budget_cuts_and_page_caps_chained_by_continuation_tokens_give_eve
             ["purchase.transaction", "purchase.price"],
         ),
     )
-    fingerprint = request_fingerprint("GET", HISTORY, request.query, scope="conn-1")
+    fingerprint = query_fingerprint("GET", HISTORY, request.query, scope="conn-1")
     truth = sales_ground_truth(hotmart.dataset, start, NOW_MS)
     collected: list[str] = []
     point: ResumePoint | None = ResumePoint(None)

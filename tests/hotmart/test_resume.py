@@ -12,14 +12,14 @@ from hotmart_membrane_mcp.hotmart.resume import (
     encode_token,
     is_resume_token,
     point_after,
-    request_fingerprint,
+    query_fingerprint,
 )
 
 PATH = "/payments/api/v1/sales/history"
 
 
 def test_a_token_round_trips_to_the_same_resume_point() -> None:
-    fp = request_fingerprint("GET", PATH, [("start_date", "1")])
+    fp = query_fingerprint("GET", PATH, [("start_date", "1")])
     for point in (ResumePoint(None, 0), ResumePoint("eyJwYWdlIjoyfQ==", 17), ResumePoint("a" * 64, 499)):
         token = encode_token(point, fp)
         assert is_resume_token(token)
@@ -27,8 +27,8 @@ def test_a_token_round_trips_to_the_same_resume_point() -> None:
 
 
 def test_the_fingerprint_ignores_paging_select_and_parameter_order() -> None:
-    one = request_fingerprint("GET", PATH, [("start_date", "1"), ("end_date", "2"), ("page_token", "x")])
-    two = request_fingerprint(
+    one = query_fingerprint("GET", PATH, [("start_date", "1"), ("end_date", "2"), ("page_token", "x")])
+    two = query_fingerprint(
         "get", PATH + "/", [("select", "purchase"), ("end_date", "2"), ("start_date", "1")]
     )
 
@@ -46,20 +46,20 @@ def test_the_fingerprint_ignores_paging_select_and_parameter_order() -> None:
 )
 def test_a_token_is_refused_for_a_different_request(other: tuple[str, str, list[tuple[str, str]]]) -> None:
     token = encode_token(
-        ResumePoint("p", 3), request_fingerprint("GET", PATH, [("start_date", "1"), ("end_date", "2")])
+        ResumePoint("p", 3), query_fingerprint("GET", PATH, [("start_date", "1"), ("end_date", "2")])
     )
 
     with pytest.raises(InvalidInput) as caught:
-        decode_token(token, request_fingerprint(*other))
+        decode_token(token, query_fingerprint(*other))
 
     assert "different request" in caught.value.message
 
 
 def test_a_token_is_refused_for_another_account() -> None:
-    token = encode_token(ResumePoint("p", 3), request_fingerprint("GET", PATH, [], scope="conn-1"))
+    token = encode_token(ResumePoint("p", 3), query_fingerprint("GET", PATH, [], scope="conn-1"))
 
     with pytest.raises(InvalidInput):
-        decode_token(token, request_fingerprint("GET", PATH, [], scope="conn-2"))
+        decode_token(token, query_fingerprint("GET", PATH, [], scope="conn-2"))
 
 
 @pytest.mark.parametrize(

@@ -14,10 +14,10 @@ from hotmart_membrane_mcp.membrane.request_guards import (
     MAX_BODY_BYTES,
     MAX_PATH_CHARS,
     REFUSED_HEADERS,
-    check_action_input,
     check_api_path,
     check_body,
     check_headers,
+    check_input_size,
     check_method,
     check_path_params,
     check_query,
@@ -282,12 +282,12 @@ def test_json_bodies_within_the_limit_pass_unchanged() -> None:
     ids=lambda value: type(value).__name__,
 )
 def test_action_input_that_is_oversized_not_json_or_not_an_object_is_refused(value: Any) -> None:
-    assert refused_field(check_action_input, value) == "input"
+    assert refused_field(check_input_size, value) == "input"
 
 
 def test_action_input_object_passes_and_none_means_empty() -> None:
-    assert check_action_input({"transaction": "HP1"}) == {"transaction": "HP1"}
-    assert check_action_input(None) == {}
+    assert check_input_size({"transaction": "HP1"}) == {"transaction": "HP1"}
+    assert check_input_size(None) == {}
 
 
 def test_guards_name_a_custom_field_when_told_to() -> None:

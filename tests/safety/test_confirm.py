@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from hotmart_membrane_mcp.safety.confirm import ConfirmationStore, request_fingerprint
+from hotmart_membrane_mcp.safety.confirm import ConfirmationStore, write_fingerprint
 
 
 class FakeClock:
@@ -36,8 +36,8 @@ ACTION: dict[str, Any] = {
 
 
 def test_the_same_request_always_has_the_same_fingerprint() -> None:
-    assert request_fingerprint(**PROXY) == request_fingerprint(**PROXY)
-    assert len(request_fingerprint(**PROXY)) == 64
+    assert write_fingerprint(**PROXY) == write_fingerprint(**PROXY)
+    assert len(write_fingerprint(**PROXY)) == 64
 
 
 def test_order_of_query_pairs_body_keys_and_header_case_do_not_matter() -> None:
@@ -48,7 +48,7 @@ def test_order_of_query_pairs_body_keys_and_header_case_do_not_matter() -> None:
         "body": {"send_mail": False, "subscriber_code": ["S1", "S2"]},
         "method": "post",
     }
-    assert request_fingerprint(**reordered) == request_fingerprint(**PROXY)
+    assert write_fingerprint(**reordered) == write_fingerprint(**PROXY)
 
 
 @pytest.mark.parametrize(
@@ -75,7 +75,7 @@ def test_order_of_query_pairs_body_keys_and_header_case_do_not_matter() -> None:
     ids=repr,
 )
 def test_any_change_to_a_proxy_request_changes_its_fingerprint(change: dict[str, Any]) -> None:
-    assert request_fingerprint(**{**PROXY, **change}) != request_fingerprint(**PROXY)
+    assert write_fingerprint(**{**PROXY, **change}) != write_fingerprint(**PROXY)
 
 
 @pytest.mark.parametrize(
@@ -93,7 +93,7 @@ def test_any_change_to_a_proxy_request_changes_its_fingerprint(change: dict[str,
     ids=repr,
 )
 def test_any_change_to_an_action_run_changes_its_fingerprint(change: dict[str, Any]) -> None:
-    assert request_fingerprint(**{**ACTION, **change}) != request_fingerprint(**ACTION)
+    assert write_fingerprint(**{**ACTION, **change}) != write_fingerprint(**ACTION)
 
 
 def test_a_token_authorises_its_request_exactly_once() -> None:

@@ -34,7 +34,7 @@ from mcp.types import (
 from hotmart_membrane_mcp.config import WritesMode
 from hotmart_membrane_mcp.errors import WritesDisabled
 from hotmart_membrane_mcp.safety.classify import classify_proxy
-from hotmart_membrane_mcp.safety.confirm import ConfirmationStore, request_fingerprint
+from hotmart_membrane_mcp.safety.confirm import ConfirmationStore, write_fingerprint
 from hotmart_membrane_mcp.safety.gate import (
     CONFIRM_INPUT_KEY,
     Proceed,
@@ -72,7 +72,7 @@ class Harness:
         self.server.add_tool(self.lookup, name="lookup")
 
     def fingerprint(self, transaction: str) -> str:
-        return request_fingerprint(
+        return write_fingerprint(
             tool="refund", connection_id=self.connection_id, method="PUT", path=refund_path(transaction)
         )
 

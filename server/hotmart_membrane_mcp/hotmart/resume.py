@@ -45,7 +45,7 @@ class PageSpan:
     count: int
 
 
-def request_fingerprint(method: str, path: str, query: Iterable[tuple[str, str]], *, scope: str = "") -> str:
+def query_fingerprint(method: str, path: str, query: Iterable[tuple[str, str]], *, scope: str = "") -> str:
     """A short digest of what selects the items (method, path, query except paging/select, scope).
 
     ``scope`` should name the account (the connection id), so a token from one account is not

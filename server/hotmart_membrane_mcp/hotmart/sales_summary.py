@@ -38,8 +38,8 @@ from .sales_aggregate import (
     sale_from_item,
     totals_by_status,
 )
+from .sales_lookup import SALES_HISTORY_PATH as SALES_HISTORY_PATH
 
-SALES_HISTORY_PATH = "/payments/api/v1/sales/history"
 PAGE_SIZE = 500  # hotmart-api-traps.md §3: INFERRED common ceiling; larger values are clamped anyway
 SUMMARY_FIELDS = (
     "purchase.transaction",

@@ -2,10 +2,12 @@
 
 A human asked to approve a write Hotmart will refuse (a coupon with ``discount: 20``) or one
 that cannot do anything (refunding a sale that was already refunded) wastes their attention and
-teaches them to click yes. These checks refuse such writes as ``invalid_input`` naming the field,
-and turn the raw values of the rest into readable lines ("20 % off", "BRL 47.00 to Ana Souza")
-for the confirmation summary. Rules from hotmart-api-traps.md §14.1 (refunds) and hotmart-api-traps.md §14.5
-(coupons).
+teaches them to click yes. :func:`checks_for_request` and :func:`checks_for_action` find what
+Hotmart-specific rules a write falls under (a coupon to create, a sale to refund: the
+hotmart.refunds module recognises refunds); :class:`WriteChecks` refuses such writes as
+``invalid_input`` naming the field and turns the raw values of the rest into readable lines
+("20 % off", "BRL 47.00 to Ana Souza") for the confirmation summary. The write gate only shows
+those lines. Rules from hotmart-api-traps.md §14.5 (coupons).
 """
 
 from __future__ import annotations
@@ -17,45 +19,69 @@ from decimal import Decimal
 from typing import Any
 
 from ..errors import InvalidInput
-from .catalogue import Endpoint
+from .catalogue import find_endpoint
+from .refunds import Refund, refund_in_action, refund_in_request, refund_line
+from .sales_lookup import SendRequest
 
-COUPON_CREATE_PATH = "/products/api/v1/product/{product_id}/coupon"
-REFUND_PATH_END = "/refund"
+COUPON_CREATE = ("POST", "/products/api/v1/product/{product_id}/coupon")
 # hotmart-api-traps.md §14.5: discount is a fraction, 0 < d < 0.99; the code is required, at most 25
 # characters.
 MAX_DISCOUNT = Decimal("0.99")
 MAX_COUPON_CODE_CHARS = 25
-# hotmart-api-traps.md §14.1: a sale in one of these states has nothing left to refund.
-NOTHING_TO_REFUND = {
-    "REFUNDED": "was already refunded",
-    "CANCELLED": "was cancelled",
-    "CHARGEBACK": "was charged back",
-}
-_MAX_NAME_CHARS = 80
 _WORDS = re.compile(r"[a-z0-9]+")
 
 
 @dataclass(frozen=True)
-class Sale:
-    """What a refund summary needs to know about one sale, from the sales history."""
+class WriteChecks:
+    """The Hotmart rules one write falls under: a coupon to check, a sale to refund."""
 
-    transaction: str
-    status: str | None
-    amount: str | None  # "BRL 47.00"
-    buyer: str | None
+    coupon: Any = None  # the body or input that creates a coupon
+    coupon_field: str = "body"  # "body" (proxy_request) or "input" (run_action)
+    refund: Refund | None = None
+
+    def check(self) -> None:
+        """Refuse what Hotmart would refuse, reading nothing: call it before any other work.
+
+        Raises:
+            InvalidInput: a coupon Hotmart would refuse.
+        """
+        self._coupon_lines()
+
+    async def facts(self, send: SendRequest | None) -> tuple[str, ...]:
+        """Every summary line: the coupon's, then (given ``send``) the refunded sale's, looked up.
+
+        ``send`` is None when no human will read the summary: nothing is then read.
+
+        Raises:
+            InvalidInput: a coupon Hotmart would refuse, or a refund of a refunded, cancelled or
+                charged-back sale.
+        """
+        lines = self._coupon_lines()
+        if self.refund is not None and send is not None:
+            lines = (*lines, await refund_line(send, self.refund))
+        return lines
+
+    def _coupon_lines(self) -> tuple[str, ...]:
+        return tuple(check_coupon(self.coupon, self.coupon_field)) if self.coupon is not None else ()
 
 
-def is_coupon_create(endpoint: Endpoint | None) -> bool:
-    """True for the catalogue's coupon-creation call."""
-    return endpoint is not None and endpoint.method == "POST" and endpoint.path == COUPON_CREATE_PATH
+def checks_for_request(method: str, path: str, body: Any) -> WriteChecks:
+    """The rules a proxy write falls under, from its endpoint (``path`` with placeholders filled)."""
+    endpoint = find_endpoint(method, path)
+    creates_coupon = endpoint is not None and (endpoint.method, endpoint.path) == COUPON_CREATE
+    return WriteChecks(coupon=body if creates_coupon else None, refund=refund_in_request(method, path))
 
 
-def is_refund(endpoint: Endpoint | None) -> bool:
-    """True for the catalogue's refund call."""
-    return endpoint is not None and endpoint.method == "PUT" and endpoint.path.endswith(REFUND_PATH_END)
+def checks_for_action(key: str | None, name: str | None, input: Mapping[str, Any]) -> WriteChecks:
+    """The rules an action run falls under, from the words of its key and name and its input."""
+    return WriteChecks(
+        coupon=input if _creates_coupon(key, name) else None,
+        coupon_field="input",
+        refund=refund_in_action(key, name, input),
+    )
 
 
-def action_creates_coupon(key: str | None, name: str | None) -> bool:
+def _creates_coupon(key: str | None, name: str | None) -> bool:
     """An action whose key or name says it creates a coupon ("create-coupon", "Create Coupon")."""
     words = set(_WORDS.findall(f"{key or ''} {name or ''}".lower()))
     return bool(words & {"coupon", "coupons"}) and bool(words & {"create", "add", "new"})
@@ -98,59 +124,6 @@ def check_coupon(values: Any, field: str) -> list[str]:
             field=f"{field}.code",
         )
     return [f"Coupon: {code} for {_plain(exact * 100)} % off"]
-
-
-def sale_from_history(body: Any, transaction: str) -> Sale | None:
-    """The sale with this transaction code in a sales-history answer, or None."""
-    items = body.get("items") if isinstance(body, dict) else None
-    for item in items if isinstance(items, list) else []:
-        purchase = item.get("purchase") if isinstance(item, dict) else None
-        if not isinstance(purchase, dict) or purchase.get("transaction") != transaction:
-            continue
-        status = purchase.get("status")
-        buyer = item.get("buyer")
-        name = buyer.get("name") if isinstance(buyer, dict) else None
-        return Sale(
-            transaction=transaction,
-            status=status if isinstance(status, str) else None,
-            amount=_money(purchase.get("price")),
-            buyer=name[:_MAX_NAME_CHARS] if isinstance(name, str) and name.strip() else None,
-        )
-    return None
-
-
-def refuse_refund_of(sale: Sale, field: str) -> None:
-    """Refuse a refund of a sale with nothing left to refund (no human is asked).
-
-    Raises:
-        InvalidInput: the sale is REFUNDED, CANCELLED or CHARGEBACK.
-    """
-    reason = NOTHING_TO_REFUND.get(sale.status or "")
-    if reason is None:
-        return
-    raise InvalidInput(
-        f"Sale {sale.transaction} {reason} (status {sale.status}); there is nothing to refund, so nothing "
-        "was sent and the user was not asked.",
-        next_step="Tell the user the sale's status; check the transaction code if they meant another sale.",
-        field=field,
-        sale_status=sale.status,
-    )
-
-
-def refund_line(sale: Sale) -> str:
-    """The summary line of a refund: "Amount: BRL 47.00 to Ana Souza (sale APPROVED)"."""
-    amount = sale.amount or "unknown (the sale has no price)"
-    buyer = f" to {sale.buyer}" if sale.buyer else ""
-    status = f" (sale {sale.status})" if sale.status else ""
-    return f"Amount: {amount}{buyer}{status}"
-
-
-def _money(price: Any) -> str | None:
-    value = price.get("value") if isinstance(price, dict) else None
-    currency = price.get("currency_code") if isinstance(price, dict) else None
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and isinstance(currency, str):
-        return f"{currency[:10]} {value:.2f}"
-    return None
 
 
 def _plain(number: Decimal) -> str:

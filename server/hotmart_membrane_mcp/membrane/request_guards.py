@@ -204,7 +204,7 @@ def check_body(body: Any, *, field: str = "body") -> Any:
     return body
 
 
-def check_action_input(input: Any, *, field: str = "input") -> dict[str, Any]:
+def check_input_size(input: Any, *, field: str = "input") -> dict[str, Any]:
     """Accept an action's input: a JSON object of bounded serialised size (``None`` means ``{}``)."""
     if input is None:
         return {}

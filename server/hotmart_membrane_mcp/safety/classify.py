@@ -37,7 +37,8 @@ WRITE_WORDS = frozenset(
     | {"purge", "destroy", "restore", "replace", "rename", "assign", "unassign", "subscribe"}
     | {"unsubscribe"}
 )
-# Prefixes, once an action is known to write: "refunds", "cancellation" and "charged" count too.
+# Prefixes, once an action is known to write: "refunds", "cancellation" and "charged" count too. They
+# only grade a write; which sale a write refunds is hotmart.refunds' to say, for both tools.
 IRREVERSIBLE_WORD_PREFIXES = ("refund", "cancel", "delet", "remov", "negotiat", "charg", "purg", "destroy")
 
 # Body and input fields that name the records a write touches.

@@ -1,4 +1,4 @@
-"""Request fingerprints and single-use confirmation tokens, kept only in memory.
+"""Fingerprints of the writes a human confirms, and single-use confirmation tokens, kept only in memory.
 
 A token stands for one human "yes" to one exact request. It is bound to the request's
 fingerprint (a hash of everything that decides what Hotmart will do), expires after the TTL,
@@ -30,7 +30,7 @@ TOKEN_PREFIX = "ct_"
 TOKEN_PATTERN = re.compile(r"ct_[A-Za-z0-9_-]{16,190}")
 
 
-def request_fingerprint(
+def write_fingerprint(
     *,
     tool: str,
     connection_id: str | None,

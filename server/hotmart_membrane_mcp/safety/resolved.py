@@ -14,7 +14,7 @@ from typing import Any
 
 from ..membrane.models import Action, ProxyRequest
 from .classify import WriteInfo
-from .confirm import request_fingerprint
+from .confirm import write_fingerprint
 from .summary import describe_write
 
 
@@ -56,7 +56,7 @@ class ResolvedWrite:
     def fingerprint(self) -> str:
         """The confirmation binding: a hash of everything that decides what Hotmart will do."""
         if self.request is not None:
-            return request_fingerprint(
+            return write_fingerprint(
                 tool=self.tool,
                 connection_id=self.connection_id,
                 method=self.request.method,
@@ -66,6 +66,6 @@ class ResolvedWrite:
                 body=self.request.body,
             )
         assert self.action is not None
-        return request_fingerprint(
+        return write_fingerprint(
             tool=self.tool, connection_id=self.connection_id, action_id=self.action.id, input=self.input
         )

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from mcp.server.mcpserver import Context, MCPServer
@@ -14,9 +13,9 @@ from ..errors import HotmartMcpError, InvalidInput
 from ..hotmart import club
 from ..hotmart.action_reads import run_warnings, search_notes
 from ..hotmart.readable_dates import with_iso_dates
-from ..hotmart.write_checks import action_creates_coupon, check_coupon
+from ..hotmart.write_checks import WriteChecks, checks_for_action
 from ..membrane import request_guards
-from ..membrane.models import Action
+from ..membrane.models import Action, ActionRun
 from ..membrane.validate import check_id
 from ..safety.classify import WriteInfo, classify_action
 from ..safety.confirm import check_confirm_token
@@ -24,13 +23,13 @@ from ..safety.gate import refuse_in_deny_mode
 from ..safety.resolved import ResolvedWrite
 from .arguments import ConfirmTokenArg, ConnectionIdArg
 from .guards import check_optional_id, check_phrase
-from .input_check import check_action_input as check_input_schema
+from .input_check import check_input_against_schema
 from .input_summary import input_summary
 from .models import ActionSummary, RunActionOutput, SearchActionsOutput
 from .resolution import resolve_connection_id
 from .results import ok
 from .state import ServerState
-from .write_gate import hold_write, write_facts, write_tool_annotations, writes_policy
+from .write_gate import hold_write, summary_reader, write_tool_annotations, writes_policy
 
 RUN_TOOL = "run_action"
 SEARCH_DESCRIPTION = (
@@ -53,6 +52,19 @@ ActionInputArg = Annotated[
 ]
 
 
+@dataclass(frozen=True)
+class ActionCall:
+    """One run_action call, checked and resolved up to the point of sending."""
+
+    action: Action
+    input: dict[str, Any]  # as it will be sent: the club subdomain filled in
+    info: WriteInfo
+    connection: str
+    confirm_token: str | None
+    subdomain: tuple[str, bool] | None  # (subdomain, taken from the default), when the action takes one
+    checks: WriteChecks  # the Hotmart rules a write falls under (none for a read)
+
+
 def register(server: MCPServer, state: ServerState) -> None:
     """Add search_actions and run_action to ``server``."""
 
@@ -66,19 +78,7 @@ def register(server: MCPServer, state: ServerState) -> None:
         if action_id is not None:
             action = await _action(state, check_id(action_id, "action_id"))
             return ok(SearchActionsOutput(actions=[_summary(action, full=True)], cached=False))
-        if intent is None:
-            raise InvalidInput("Give intent (the task in plain words) or action_id.", field="intent")
-        intent = check_phrase(intent, "intent", max_chars=200)
-        connection = await resolve_connection_id(state, connection_id)
-        key = (connection, intent, limit)
-        actions = state.search_cache.get(key)
-        cached = actions is not None
-        if actions is None:
-            actions = await state.backend.search_actions(connection, intent, limit)
-            state.search_cache.put(key, actions)
-            state.remember_actions(actions)
-        summaries = [_summary(action, full=include_schema) for action in actions]
-        return ok(SearchActionsOutput(connection_id=connection, actions=summaries, cached=cached))
+        return await search(state, intent, limit, include_schema, connection_id)
 
     async def run_action(
         ctx: Context,
@@ -87,53 +87,10 @@ def register(server: MCPServer, state: ServerState) -> None:
         connection_id: ConnectionIdArg = None,
         confirm_token: ConfirmTokenArg = None,
     ) -> Annotated[CallToolResult, RunActionOutput] | InputRequiredResult:
-        action_id = check_id(action_id, "action_id")
-        input = request_guards.check_action_input(input)
-        explicit_connection = check_optional_id(connection_id, "connection_id")
-        token = check_confirm_token(confirm_token)
-        action = await _action(state, action_id)
-        info = classify_action(action, input)
-        if info.is_write:
-            refuse_in_deny_mode(state.settings.writes, info)
-            if action_creates_coupon(action.key, action.name):
-                check_coupon(input, "input")  # Hotmart's rule, worded better than a schema bound
-        input, subdomain = _with_club_subdomain(action, input, state.settings.club_subdomain)
-        check_input_schema(action.input_schema, input)
-        connection = await resolve_connection_id(state, explicit_connection)
-        if info.is_write:
-            write = await resolve_write(state, action, input, info, connection)
-            held = await hold_write(
-                ctx,
-                state,
-                write,
-                confirm_token=token,
-                held=lambda **fields: RunActionOutput(action_id=action.key or action.id, **fields),
-            )
-            if held is not None:
-                return held
-            # Sent from the resolved write: the action and input the human approved.
-            assert write.action is not None and write.input is not None
-            run = await state.backend.run_action(write.action.id, write.connection_id, write.input)
-        else:
-            try:
-                run = await state.backend.run_action(action.id, connection, input)
-            except HotmartMcpError as exc:
-                if subdomain is None:
-                    raise
-                raise club.explain(exc, subdomain[0], from_default=subdomain[1]) from None
-        warnings = [] if info.is_write else run_warnings(action, input)
-        if subdomain is not None and subdomain[1]:
-            warnings.insert(0, f"subdomain={subdomain[0]} (HOTMART_MCP_CLUB_SUBDOMAIN).")
-        return ok(
-            RunActionOutput(
-                status="ok",
-                action_id=action.key or action.id,
-                action_run_id=run.action_run_id,
-                # Readable *_iso dates in the server's zone next to Hotmart's epoch ms.
-                output=with_iso_dates(run.output, state.settings.timezone.info),
-                warnings=warnings or None,
-            )
-        )
+        call = await prepare_run(state, action_id, input, connection_id, confirm_token)
+        if call.info.is_write:
+            return await run_write(ctx, state, call)
+        return await run_read(state, call)
 
     server.add_tool(
         search_actions,
@@ -154,6 +111,119 @@ def register(server: MCPServer, state: ServerState) -> None:
     )
 
 
+async def search(
+    state: ServerState, intent: str | None, limit: int, include_schema: bool, connection_id: str | None
+) -> CallToolResult:
+    """The actions Membrane finds for ``intent``, best first (cached per connection, intent and limit)."""
+    if intent is None:
+        raise InvalidInput("Give intent (the task in plain words) or action_id.", field="intent")
+    intent = check_phrase(intent, "intent", max_chars=200)
+    connection = await resolve_connection_id(state, connection_id)
+    key = (connection, intent, limit)
+    actions = state.search_cache.get(key)
+    cached = actions is not None
+    if actions is None:
+        actions = await state.backend.search_actions(connection, intent, limit)
+        state.search_cache.put(key, actions)
+        state.remember_actions(actions)
+    summaries = [_summary(action, full=include_schema) for action in actions]
+    return ok(SearchActionsOutput(connection_id=connection, actions=summaries, cached=cached))
+
+
+async def prepare_run(
+    state: ServerState,
+    action_id: str,
+    input: dict[str, Any],
+    connection_id: str | None,
+    confirm_token: str | None,
+) -> ActionCall:
+    """Every argument checked, the action found and classified, the input completed and checked.
+
+    A write is refused on a read-only server, and one Hotmart would refuse (a coupon with
+    ``discount: 20``) is refused, before the input schema is checked or a connection looked up.
+
+    Raises:
+        InvalidInput: a malformed argument, an input the action's schema refuses, or a write
+            Hotmart would refuse.
+        WritesDisabled: a write in deny mode.
+    """
+    action_id = check_id(action_id, "action_id")
+    input = request_guards.check_input_size(input)
+    explicit_connection = check_optional_id(connection_id, "connection_id")
+    token = check_confirm_token(confirm_token)
+    action = await _action(state, action_id)
+    info = classify_action(action, input)
+    checks = WriteChecks()
+    if info.is_write:
+        refuse_in_deny_mode(state.settings.writes, info)
+        # The subdomain filled in below is never a coupon or refund field, so checks hold for it too.
+        checks = checks_for_action(action.key, action.name, input)
+        checks.check()  # Hotmart's rule, worded better than a schema bound
+    input, subdomain = _with_club_subdomain(action, input, state.settings.club_subdomain)
+    check_input_against_schema(action.input_schema, input)
+    connection = await resolve_connection_id(state, explicit_connection)
+    return ActionCall(action, input, info, connection, token, subdomain, checks)
+
+
+async def run_write(
+    ctx: Context, state: ServerState, call: ActionCall
+) -> CallToolResult | InputRequiredResult:
+    """Hold the write for the user (hold_write); send it, exactly as resolved, once they agree.
+
+    The summary carries what the Hotmart checks found (a refunded sale's amount, looked up in
+    confirm mode; a refund of a sale with nothing left to refund is refused here).
+    """
+    facts = await call.checks.facts(summary_reader(state, call.connection))
+    write = ResolvedWrite(
+        tool=RUN_TOOL,
+        connection_id=call.connection,
+        info=call.info,
+        action=call.action,
+        input=call.input,
+        facts=facts,
+    )
+    shown_id = call.action.key or call.action.id
+    held = await hold_write(
+        ctx,
+        state,
+        write,
+        confirm_token=call.confirm_token,
+        held=lambda **fields: RunActionOutput(action_id=shown_id, **fields),
+    )
+    if held is not None:
+        return held
+    # Sent from the resolved write: the action and input the human approved.
+    assert write.action is not None and write.input is not None
+    run = await state.backend.run_action(write.action.id, write.connection_id, write.input)
+    return _run_result(state, call, run, [])
+
+
+async def run_read(state: ServerState, call: ActionCall) -> CallToolResult:
+    """Run a reading action; a failure of a members-area action says which subdomain it used."""
+    try:
+        run = await state.backend.run_action(call.action.id, call.connection, call.input)
+    except HotmartMcpError as exc:
+        if call.subdomain is None:
+            raise
+        raise club.explain(exc, call.subdomain[0], from_default=call.subdomain[1]) from None
+    return _run_result(state, call, run, run_warnings(call.action, call.input))
+
+
+def _run_result(state: ServerState, call: ActionCall, run: ActionRun, warnings: list[str]) -> CallToolResult:
+    if call.subdomain is not None and call.subdomain[1]:
+        warnings = [f"subdomain={call.subdomain[0]} (HOTMART_MCP_CLUB_SUBDOMAIN).", *warnings]
+    return ok(
+        RunActionOutput(
+            status="ok",
+            action_id=call.action.key or call.action.id,
+            action_run_id=run.action_run_id,
+            # Readable *_iso dates in the server's zone next to Hotmart's epoch ms.
+            output=with_iso_dates(run.output, state.settings.timezone.info),
+            warnings=warnings or None,
+        )
+    )
+
+
 async def _action(state: ServerState, action_id: str) -> Action:
     """The action by id or key, from the cache search_actions filled or from Membrane."""
     action = state.action_cache.get(action_id)
@@ -161,29 +231,6 @@ async def _action(state: ServerState, action_id: str) -> Action:
         action = await state.backend.get_action(action_id)
         state.remember_actions([action])
     return action
-
-
-async def resolve_write(
-    state: ServerState, action: Action, input: dict[str, Any], info: WriteInfo, connection: str
-) -> ResolvedWrite:
-    """The action run as it will be sent, checked against what Hotmart would refuse.
-
-    A coupon-creating action's input is checked like the coupon endpoint's body; a refunding
-    action's sale is looked up (confirm mode) for its summary, or refused when it has nothing
-    left to refund (hotmart.write_checks).
-
-    Raises:
-        InvalidInput: a coupon Hotmart would refuse, or a refund of a refunded, cancelled or
-            charged-back sale.
-    """
-    refunded, refund_field = _refunded_transaction(action, input)
-    coupon = input if action_creates_coupon(action.key, action.name) else None
-    facts = await write_facts(
-        state, connection, refunded=refunded, refund_field=refund_field, coupon=coupon, coupon_field="input"
-    )
-    return ResolvedWrite(
-        tool=RUN_TOOL, connection_id=connection, info=info, action=action, input=input, facts=facts
-    )
 
 
 def _with_club_subdomain(
@@ -202,17 +249,6 @@ def _with_club_subdomain(
     if default is None:
         raise club.missing(f"input.{club.PARAM}")
     return {**input, club.PARAM: default}, (default, True)
-
-
-def _refunded_transaction(action: Action, input: Mapping[str, Any]) -> tuple[str | None, str]:
-    """The transaction code (and its input field) when the action refunds a sale, else None."""
-    words = re.split(r"[^a-z0-9]+", f"{action.key or ''} {action.name or ''}".lower())
-    if not any(word.startswith("refund") for word in words):
-        return None, "input"
-    for name in ("transaction", "transaction_code"):
-        if isinstance(input.get(name), str):
-            return input[name], f"input.{name}"
-    return None, "input"
 
 
 def _summary(action: Action, *, full: bool) -> ActionSummary:

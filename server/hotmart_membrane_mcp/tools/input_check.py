@@ -19,7 +19,7 @@ from .results import field_path
 logger = logging.getLogger(__name__)
 
 
-def check_action_input(schema: dict[str, Any] | None, value: dict[str, Any]) -> None:
+def check_input_against_schema(schema: dict[str, Any] | None, value: dict[str, Any]) -> None:
     """Raise InvalidInput naming the failing field (e.g. ``input.max_results``) if ``value`` fails ``schema``.
 
     A missing or broken schema is not the agent's fault: the input then goes to Membrane unchecked.

@@ -13,8 +13,7 @@ from mcp.server.mcpserver import Context, MCPServer
 from mcp.types import CallToolResult, InputRequiredResult
 from pydantic import Field
 
-from ..hotmart.catalogue import find_endpoint, path_values
-from ..hotmart.write_checks import check_coupon, is_coupon_create, is_refund
+from ..hotmart.write_checks import checks_for_request
 from ..membrane.models import ProxyRequest
 from ..membrane.request_guards import (
     check_api_path,
@@ -37,7 +36,7 @@ from .proxy_read import DEFAULT_MAX_PAGES, MAX_PAGES_LIMIT, read, read_options
 from .resolution import resolve_connection_id
 from .results import ok, ok_data
 from .state import ServerState
-from .write_gate import hold_write, write_facts, write_tool_annotations, writes_policy
+from .write_gate import hold_write, summary_reader, write_tool_annotations, writes_policy
 
 TOOL = "proxy_request"
 PROXY_DESCRIPTION = (
@@ -153,7 +152,7 @@ def register(server: MCPServer, state: ServerState) -> None:
         proxy_request,
         name=TOOL,
         title="Call the Hotmart API",
-        description=PROXY_DESCRIPTION + writes_policy(mode, TOOL),
+        description=PROXY_DESCRIPTION + writes_policy(mode, TOOL, saves_files=True),
         annotations=write_tool_annotations(mode, saves_files=True),
     )
 
@@ -206,15 +205,10 @@ async def confirm_if_write(
     if not info.is_write:
         return await resolve_connection_id(state, explicit_connection), None
     refuse_in_deny_mode(state.settings.writes, info)
-    endpoint = find_endpoint(request.method, request.path)
-    coupon = request.body if is_coupon_create(endpoint) else None
-    if coupon is not None:
-        check_coupon(coupon, "body")  # before anything is spawned, the connection lookup included
+    checks = checks_for_request(request.method, request.path, request.body)
+    checks.check()  # before anything is spawned, the connection lookup included
     connection = await resolve_connection_id(state, explicit_connection)
-    refunded = None
-    if endpoint is not None and is_refund(endpoint):
-        refunded = next(iter(path_values(endpoint, request.path).values()), None)
-    facts = await write_facts(state, connection, refunded=refunded, refund_field="path", coupon=coupon)
+    facts = await checks.facts(summary_reader(state, connection))
     write = ResolvedWrite(tool=TOOL, connection_id=connection, info=info, request=request, facts=facts)
     held = await hold_write(ctx, state, write, confirm_token=token, held=ProxyRequestOutput)
     return connection, held

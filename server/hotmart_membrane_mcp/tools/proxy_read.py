@@ -40,7 +40,7 @@ from ..hotmart.paging import (
 from ..hotmart.projection import parse_fields, project, project_items, with_select
 from ..hotmart.pushdown import Pushed, as_query, push_down
 from ..hotmart.readable_dates import with_iso_dates
-from ..hotmart.resume import PageSpan, decode_token, encode_token, is_resume_token, request_fingerprint
+from ..hotmart.resume import PageSpan, decode_token, encode_token, is_resume_token, query_fingerprint
 from ..hotmart.warnings import unknown_path_warning, warnings_for
 from ..membrane.models import ProxyRequest, ProxyResponse
 from ..safety.classify import fill_path
@@ -163,7 +163,7 @@ async def _read(
     export_dir = Path(state.settings.export_dir)
     if options.save_to:
         resolve_export_path(options.save_to, export_dir)  # refuse a bad path before any call
-    fingerprint = request_fingerprint("GET", path, (*query, *_where_pairs(options)), scope=connection)
+    fingerprint = query_fingerprint("GET", path, (*query, *_where_pairs(options)), scope=connection)
     point = decode_token(token, fingerprint) if token else None
     selected = _selected_fields(options)
     sent = replace(request, query=with_select(query, selected) if selected else query)

@@ -6,32 +6,32 @@ Each of the two tools checks its arguments (membrane.request_guards), classifies
 ``None`` when the write may go now, or the result the tool returns instead, with nothing sent:
 an ``InputRequiredResult`` (a 2026-07-28 client asks the user), or a normal ``confirmation_required``
 / ``declined`` result. The tools' descriptions and annotations follow the write mode from here too.
+
+The gate knows writes, summaries and confirmations, nothing of Hotmart: what a summary says
+about the records a write touches (a coupon's discount, a refunded sale's amount) comes in as
+``ResolvedWrite.facts`` from the domain (hotmart.write_checks); :func:`summary_reader` only says
+whether such facts may be read, and through which connection.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Awaitable, Callable
 
 from mcp.server.mcpserver import Context
 from mcp.types import CallToolResult, InputRequiredResult, ToolAnnotations
 
 from ..config import WritesMode
-from ..errors import HotmartMcpError
-from ..hotmart.write_checks import check_coupon, refund_line, refuse_refund_of, sale_from_history
-from ..membrane.models import ProxyRequest
-from ..safety.gate import ConfirmationRequired, Proceed, authorize_write
+from ..membrane.models import ProxyRequest, ProxyResponse
+from ..safety.gate import ConfirmationRequired, Declined, Proceed, authorize_write
 from ..safety.resolved import ResolvedWrite
+from .hotmart_io import sender
 from .models import GatedOutput
 from .results import ok
 from .state import ServerState
 
 logger = logging.getLogger(__name__)
 
-SALES_HISTORY_PATH = "/payments/api/v1/sales/history"
-AMOUNT_UNKNOWN = "unknown (the sale could not be looked up)"
-AMOUNT_NOT_FOUND = "unknown (no sale with this transaction code was found)"
 CONFIRM_NEXT_STEP = (
     "Show the summary to the user; only if they agree, call {tool} again with exactly the same "
     "arguments plus confirm_token."
@@ -62,23 +62,28 @@ async def hold_write(
     Raises:
         WritesDisabled: in ``deny`` mode.
     """
-    info = write.info
-    summary = write.summary()
     outcome = await authorize_write(
         ctx,
         mode=state.settings.writes,
-        info=info,
-        summary=summary,
+        info=write.info,
+        summary=write.summary(),
         fingerprint=write.fingerprint(),
         confirm_token=confirm_token,
         store=state.confirmations,
     )
-    tool = write.tool
     if isinstance(outcome, Proceed):
-        logger.info("%s: write authorised by %s: %s", tool, outcome.via, info.operation)
+        logger.info("%s: write authorised by %s: %s", write.tool, outcome.via, write.info.operation)
         return None
     if isinstance(outcome, InputRequiredResult):
         return outcome
+    return _not_sent(outcome, write, held)
+
+
+def _not_sent(
+    outcome: ConfirmationRequired | Declined, write: ResolvedWrite, held: Callable[..., GatedOutput]
+) -> CallToolResult:
+    """The tool's result for a write that was not sent: waiting for a yes, or declined."""
+    irreversible = write.info.irreversible
     if isinstance(outcome, ConfirmationRequired):
         return ok(
             held(
@@ -86,61 +91,34 @@ async def hold_write(
                 summary=outcome.summary,
                 confirm_token=outcome.token,
                 expires_in_s=outcome.expires_in_s,
-                irreversible=info.irreversible,
+                irreversible=irreversible,
                 reason=outcome.note,
-                next_step=CONFIRM_NEXT_STEP.format(tool=tool),
+                next_step=CONFIRM_NEXT_STEP.format(tool=write.tool),
             )
         )
-    logger.info("%s: write not sent: %s", tool, outcome.reason)
+    logger.info("%s: write not sent: %s", write.tool, outcome.reason)
     return ok(
         held(
             status="declined",
-            summary=summary,
-            irreversible=info.irreversible,
+            summary=write.summary(),
+            irreversible=irreversible,
             reason=outcome.reason,
             next_step=DECLINED_NEXT_STEP,
         )
     )
 
 
-async def write_facts(
-    state: ServerState,
-    connection_id: str,
-    *,
-    refunded: str | None = None,
-    refund_field: str = "path",
-    coupon: Any = None,
-    coupon_field: str = "body",
-) -> tuple[str, ...]:
-    """Check a write against what Hotmart would say, and the readable lines for its summary.
+def summary_reader(
+    state: ServerState, connection_id: str
+) -> Callable[[ProxyRequest], Awaitable[ProxyResponse]] | None:
+    """What a domain check may read with to complete a write's summary, or None for "read nothing".
 
-    A coupon Hotmart would refuse is refused here (hotmart.write_checks), in every mode. A
-    refund is looked up with one read of the sales history, only when a human will read the
-    summary (confirm mode): a sale with nothing left to refund is refused without asking;
-    otherwise the summary shows the amount and the buyer. Whatever goes wrong with the lookup,
-    the summary says the amount is unknown and the user is asked: the lookup must never stand
-    between the user and the question.
-
-    Raises:
-        InvalidInput: a coupon Hotmart would refuse, or a refund of a refunded, cancelled or
-            charged-back sale.
+    Only in confirm mode does a human read the summary; in allow mode a lookup would only delay
+    the write (deny mode never gets this far).
     """
-    facts: list[str] = []
-    if coupon is not None:
-        facts += check_coupon(coupon, coupon_field)
-    if refunded is not None and state.settings.writes == "confirm":
-        request = ProxyRequest(path=SALES_HISTORY_PATH, query=(("transaction", refunded),))
-        try:
-            response = await state.backend.request(connection_id, request)
-        except HotmartMcpError as exc:
-            logger.info("refund summary: the sale could not be looked up (%s)", exc.error_type)
-            return (*facts, f"Amount: {AMOUNT_UNKNOWN}")
-        sale = sale_from_history(response.body, refunded)
-        if sale is None:
-            return (*facts, f"Amount: {AMOUNT_NOT_FOUND}")
-        refuse_refund_of(sale, refund_field)
-        facts.append(refund_line(sale))
-    return tuple(facts)
+    if state.settings.writes != "confirm":
+        return None
+    return sender(state, connection_id)
 
 
 def write_tool_annotations(mode: WritesMode, *, saves_files: bool = False) -> ToolAnnotations:
@@ -159,11 +137,11 @@ def write_tool_annotations(mode: WritesMode, *, saves_files: bool = False) -> To
     )
 
 
-def writes_policy(mode: WritesMode, tool: str) -> str:
+def writes_policy(mode: WritesMode, tool: str, *, saves_files: bool = False) -> str:
     """The sentences of a tool description that say what happens to a write in this mode."""
     if mode == "deny":
         return "This server is read-only: a write is refused (writes_disabled), nothing is sent." + (
-            " Only save_to writes, a new local file." if tool == "proxy_request" else ""
+            " Only save_to writes, a new local file." if saves_files else ""
         )
     if mode == "allow":
         return "Writes run without asking the user: make only the change the user asked for."

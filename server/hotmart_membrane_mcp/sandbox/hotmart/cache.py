@@ -17,9 +17,9 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from . import catalog, fake, money, sales_gen, subscriptions_gen
-from .catalog import PlanSpec
+from . import fake, money, sales_gen, seller_account, subscriptions_gen
 from .sales_gen import SaleLinks, SalesBook
+from .seller_account import PlanSpec
 from .subscriptions_gen import Recurrence, SubscriptionBook, SubscriptionDetail
 
 PREFIX = "hotmart-base-"
@@ -30,7 +30,7 @@ MARSHAL_VERSION = 4
 def fingerprint(generator_version: int) -> str:
     """Changes whenever the generator version or any generator module changes."""
     stats = []
-    for module in (catalog, fake, money, sales_gen, subscriptions_gen):
+    for module in (seller_account, fake, money, sales_gen, subscriptions_gen):
         info = os.stat(module.__file__ or "")
         stats.append(f"{module.__name__}:{info.st_size}:{info.st_mtime_ns}")
     return f"v{generator_version}-{zlib.crc32(';'.join(stats).encode()):08x}"

@@ -11,9 +11,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from .catalog import DAY_MS, SUBDOMAIN, Catalog
 from .enums import PAID_SALE_STATUSES
 from .fake import IdFactory, between, pick
+from .seller_account import DAY_MS, SUBDOMAIN, Catalog
 
 MODULES = (
     ("Welcome", False, False), ("Foundations", False, False), ("Practice Lab", False, False),

@@ -16,12 +16,12 @@ from typing import Any
 
 from ..store import StateStore
 from . import cache
-from .catalog import Catalog, build_catalog
 from .club_gen import Club, generate_club
 from .config import resolve_now_ms, resolve_seed
 from .events_gen import Event, event_start_ms, generate_event
 from .fake import IdFactory, make_people
 from .sales_gen import SaleLinks, SalesBook, generate_one_off_sales
+from .seller_account import Catalog, build_catalog
 from .subscriptions_gen import SubscriptionBook, SubscriptionDetail, generate_subscriptions
 
 GENERATOR_VERSION = 1

@@ -11,8 +11,8 @@ import string
 from dataclasses import dataclass, field
 from typing import Any
 
-from .catalog import DAY_MS, Catalog
 from .fake import IdFactory, between, digits, pick
+from .seller_account import DAY_MS, Catalog
 
 EVENT_STARTED_DAYS_AGO = 10
 TICKET_STATUS_BY_SALE = {

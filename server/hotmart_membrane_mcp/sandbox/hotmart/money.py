@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .catalog import RATES_TO_BRL
+from .seller_account import RATES_TO_BRL
 
 PRODUCER_SHARE = 0.85
 HOTMART_FEE_PERCENTAGE = 9.9

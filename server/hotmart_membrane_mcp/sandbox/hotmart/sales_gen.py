@@ -11,9 +11,9 @@ from bisect import bisect
 from dataclasses import dataclass, field
 from typing import Any
 
-from .catalog import DAY_MS, Catalog, ProductSpec
 from .fake import IdFactory, between, digits, pick
 from .money import hotmart_fee
+from .seller_account import DAY_MS, Catalog, ProductSpec
 
 
 class Weighted:

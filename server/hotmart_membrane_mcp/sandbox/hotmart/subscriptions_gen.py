@@ -12,9 +12,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from .catalog import DAY_MS, Catalog, PlanSpec
 from .fake import IdFactory, between
 from .sales_gen import MINUTE_MS, SaleLinks, Weighted, approval_time, paid_status, payment_for, sale_record
+from .seller_account import DAY_MS, Catalog, PlanSpec
 
 SUBSCRIPTIONS = 420
 FRESH_TRIALS = 21  # subscriptions started in the last week on the trial plan: still in trial

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from .catalog import DAY_MS
 from .dataset import Dataset
 from .enums import SUBSCRIPTION_STATUSES
 from .errors import not_found
 from .paging import paginate
 from .params import Query, in_range
 from .routing import Request
+from .seller_account import DAY_MS
 from .subscriptions_gen import Recurrence
 
 DEFAULT_WINDOW_MS = 30 * DAY_MS

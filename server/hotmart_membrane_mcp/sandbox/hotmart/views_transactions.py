@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from .catalog import DAY_MS
 from .dataset import Dataset
 from .enums import BILLING_TYPES, PAYMENT_TYPES, RECURRENCY_STATUSES, SALE_STATUSES, SUBSCRIPTION_STATUSES
 from .money import producer_commission, rate_to_brl
 from .paging import paginate
 from .params import in_range
 from .routing import Request
+from .seller_account import DAY_MS
 from .subscriptions_gen import Recurrence
 from .views_subscriptions import cancellation_ms, recurrency_status, window_start
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .catalog import DAY_MS, coupon_item
 from .errors import ApiError, bad_parameter, not_found
 from .routing import Request
+from .seller_account import DAY_MS, coupon_item
 from .views_catalog import numeric_path_param
 
 # hotmart-api-traps.md §14.1: refunds are possible within a window of 7-30 days (extendable to 60); the

@@ -9,11 +9,11 @@ import random
 import time
 from typing import Any
 
-from .catalog import DAY_MS
 from .dataset import Dataset
 from .enums import CANCELLED_SUBSCRIPTION_STATUSES
 from .errors import ApiError, bad_parameter, not_found
 from .routing import Request
+from .seller_account import DAY_MS
 from .views_subscriptions import RECURRENCY_STATUS_BY_SALE
 from .writes_sales import body_object
 
