@@ -72,10 +72,15 @@ class HotmartMcpServer(MCPServer[Any]):
             result = await self._answer(name, arguments, context)
             if isinstance(result, InputRequiredResult):
                 return result
-            try:
-                return budget.fit_result(result, self.max_result_chars, tool=name)
-            except Exception as exc:  # a bug in the budget still answers in our error shape
-                return budget.fit_result(self._unexpected(name, exc), self.max_result_chars)
+            return self._fitted(name, result)
+
+    def _fitted(self, name: str, result: CallToolResult) -> CallToolResult:
+        try:
+            return budget.fit_result(result, self.max_result_chars, tool=name)
+        except Exception as exc:
+            # A bug in the budget still answers in our error shape; that error (the class and a
+            # shortened message, call_checks.py) is far below the smallest budget config allows.
+            return self._unexpected(name, exc)
 
     async def _answer(
         self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None
