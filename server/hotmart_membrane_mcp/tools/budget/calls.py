@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...hotmart.cursor import Cursor
-from .lists import items_at, mark_whole
+from .lists import items_at, with_cut_metadata
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ def describe_list(
     notes = _current.get()
     if notes is not None:
         notes.list_note = ListNote(items_key, cursor, total_items, rest_hint)
-    return mark_whole(payload, items_key, cursor=cursor, total_items=total_items, rest_hint=rest_hint)
+    return with_cut_metadata(payload, items_key, items, len(items), cursor, total_items, rest_hint)
 
 
 def described_list() -> ListNote | None:

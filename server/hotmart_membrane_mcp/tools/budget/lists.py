@@ -88,7 +88,7 @@ def cut_list(
         raise ValueError("the cursor spans do not describe the items")
 
     def render(count: int) -> dict[str, Any]:
-        return _with_cut_metadata(payload, items_key, items, count, cursor, total_items, rest_hint)
+        return with_cut_metadata(payload, items_key, items, count, cursor, total_items, rest_hint)
 
     best = _most_items_that_fit(render, items_key, items, max_chars)
     result = render(best)
@@ -111,20 +111,7 @@ def cut_list(
     )
 
 
-def mark_whole(
-    payload: dict[str, Any],
-    items_key: str,
-    *,
-    cursor: Cursor | None = None,
-    total_items: int | None = None,
-    rest_hint: str | None = None,
-) -> dict[str, Any]:
-    """``payload`` with the metadata of its whole list (``truncated: false``), as a cut would say it."""
-    items = items_at(payload, items_key)
-    return _with_cut_metadata(payload, items_key, items, len(items), cursor, total_items, rest_hint)
-
-
-def _with_cut_metadata(
+def with_cut_metadata(
     payload: dict[str, Any],
     items_key: str,
     items: list[Any],

@@ -14,7 +14,7 @@ from ...hotmart.sizes import json_size
 from .calls import ListNote
 from .lists import cut_list, find_items_path, items_at, with_items
 from .shapes import FIRST_ITEM_HINT, SHORTENED_HINT, ListShape
-from .values import MIN_BUDGET_CHARS, cut_payload, cut_value, shorten_texts
+from .values import MIN_BUDGET_CHARS, cut_payload, shorten_texts
 
 _FREE_FORM_KEYS = ("output", "body")  # the Any-typed fields of the output models
 
@@ -58,7 +58,10 @@ def fit_success(data: dict[str, Any], max_chars: int, shape: ListShape) -> dict[
         return {**shortened, **note}
     # The structure alone is too big: drop entries, from the free-form part if the result has one.
     key = path.split(".")[0] if path is not None else next((k for k in _FREE_FORM_KEYS if k in data), None)
-    return _cut_with_note(data, max_chars, key, note)
+    # The note always goes along: a cut that does not say so reads as the whole answer (issue #8:
+    # 1 of 20 items, no `truncated`).
+    cut, _ = cut_payload(data, max_chars, key, note=note)
+    return cut
 
 
 def _whole_items(data: dict[str, Any], path: str, max_chars: int, shape: ListShape) -> dict[str, Any] | None:
@@ -72,25 +75,6 @@ def _whole_items(data: dict[str, Any], path: str, max_chars: int, shape: ListSha
         smaller = _cut_items_or_fields(data, path, max_chars - growth, shape)
         fixed = _without_stale_continuation(smaller, data, path) if smaller is not None else fixed
     return fixed if json_size(fixed) <= max_chars else None
-
-
-def _cut_with_note(
-    data: dict[str, Any], max_chars: int, key: str | None, note: dict[str, Any]
-) -> dict[str, Any]:
-    """``data`` cut by dropping entries, always carrying ``note`` (truncated and how to get the rest).
-
-    ``cut_payload`` leaves a payload that fits alone untouched, but the note must fit too: a
-    cut that does not say so reads as the whole answer (issue #8: 1 of 20 items, no ``truncated``).
-    """
-    if key is not None and key in data:
-        room = max_chars - json_size({**data, key: None, **note}) + json_size(None)
-        if room > 0:
-            cut, _ = cut_value(data[key], room)
-            result = {**data, key: cut, **note}
-            if json_size(result) <= max_chars:
-                return result
-    cut, _ = cut_payload(data, max_chars, key, how_to_get_rest=note["how_to_get_rest"])
-    return {**cut, **{name: value for name, value in note.items() if name not in cut}}
 
 
 def _cut_items_or_fields(

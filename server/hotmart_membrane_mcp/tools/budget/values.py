@@ -88,26 +88,26 @@ def _cut_entries(entries: Sequence[tuple[Any, Any]], budget: int, *, as_list: bo
 
 
 def cut_payload(
-    payload: dict[str, Any], max_chars: int, key: str | None = None, *, how_to_get_rest: str | None = None
+    payload: dict[str, Any], max_chars: int, key: str | None = None, *, note: dict[str, Any] | None = None
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Cut ``payload`` so its JSON, with cut metadata, fits ``max_chars``.
 
     For results that are not lists of items (an action's output, a raw body). With ``key``,
     only ``payload[key]`` is cut when that is enough; otherwise the payload keeps its first
     entries. A cut payload gains ``truncated: true``, ``original_chars`` and ``how_to_get_rest``
-    (``how_to_get_rest`` replaces the default advice, which names proxy_request's `fields` and
-    `save_to`); an uncut one is returned unchanged with metadata ``{truncated: False}``.
+    (advice that names proxy_request's `fields` and `save_to`); an uncut one is returned unchanged
+    with metadata ``{truncated: False}``. ``note`` replaces that metadata and is always carried,
+    even by a payload that would fit without it: the caller already cut something.
     """
     if max_chars < MIN_BUDGET_CHARS:
         raise ValueError(f"max_chars must be at least {MIN_BUDGET_CHARS}")
-    if json_size(payload) <= max_chars:
+    if note is None and json_size(payload) <= max_chars:
         return payload, {"truncated": False}
     what = f"`{key}`" if key is not None else "The result"
-    metadata = {
+    metadata = note or {
         "truncated": True,
         "original_chars": json_size(payload[key] if key is not None else payload),
-        "how_to_get_rest": how_to_get_rest
-        or (
+        "how_to_get_rest": (
             f"{what} was shortened to fit the result budget (strings end with '…', lists and objects keep "
             "their first entries): ask for less (filters, `fields`) or use `save_to` for the full data."
         ),
