@@ -10,8 +10,9 @@ from mcp import Client
 from mcp.types import CallToolResult, TextContent
 
 from hotmart_membrane_mcp.errors import UpstreamError
+from hotmart_membrane_mcp.tools.budget import fit_result
+from hotmart_membrane_mcp.tools.budget.shapes import SHORTENED_HINT
 from hotmart_membrane_mcp.tools.models import RunActionOutput
-from hotmart_membrane_mcp.tools.result_budget import SHORTENED_HINT, keep_within_budget
 from hotmart_membrane_mcp.tools.results import failure, ok
 from sandbox_harness import Sandbox
 from tool_calls import payload
@@ -93,8 +94,8 @@ def test_a_cut_raw_hotmart_body_loses_its_page_token_but_an_uncut_one_keeps_it()
     body = {"items": items, "page_info": {"next_page_token": "eyJwYWdlIjoyfQ", "results_per_page": 40}}
     whole = ok(RunActionOutput(status="ok", action_id="a1", action_run_id=None, output=body))
 
-    cut = keep_within_budget(whole, 3_000).structured_content
-    kept = keep_within_budget(whole, 1_000_000).structured_content
+    cut = fit_result(whole, 3_000).structured_content
+    kept = fit_result(whole, 1_000_000).structured_content
 
     assert cut is not None and kept is not None
     assert 0 < cut["returned_items"] < 40
@@ -136,7 +137,7 @@ def test_a_huge_error_keeps_its_type_message_and_next_step_and_says_it_was_cut()
         "Hotmart answered with status 500", status=500, body={"trace": ["frame " * 20] * 500}
     )
 
-    result = keep_within_budget(failure(error), 1_500)
+    result = fit_result(failure(error), 1_500)
 
     text = result.content[0].text  # type: ignore[union-attr]
     data = json.loads(text)
@@ -148,7 +149,7 @@ def test_a_huge_error_keeps_its_type_message_and_next_step_and_says_it_was_cut()
 
 
 def test_an_error_with_a_huge_message_is_shortened_but_keeps_every_head_field() -> None:
-    result = keep_within_budget(failure(UpstreamError("x" * 50_000, status=502)), 1_000)
+    result = fit_result(failure(UpstreamError("x" * 50_000, status=502)), 1_000)
 
     data = json.loads(result.content[0].text)  # type: ignore[union-attr]
     assert len(result.content[0].text) <= 1_000  # type: ignore[union-attr]
@@ -157,7 +158,7 @@ def test_an_error_with_a_huge_message_is_shortened_but_keeps_every_head_field() 
 
 def test_a_long_text_output_is_shortened_in_place_keeping_every_key() -> None:
     output = {"title": "Course", "description": "d" * 30_000, "price": 97.0}
-    result = keep_within_budget(
+    result = fit_result(
         ok(RunActionOutput(status="ok", action_id="a", action_run_id="r", output=output)), 2_000
     )
 
@@ -173,7 +174,7 @@ def test_a_long_text_output_is_shortened_in_place_keeping_every_key() -> None:
 
 def test_an_output_too_big_in_structure_loses_entries_but_stays_under_budget() -> None:
     output = {f"k{index}": index for index in range(5_000)}
-    result = keep_within_budget(
+    result = fit_result(
         ok(RunActionOutput(status="ok", action_id="a", action_run_id="r", output=output)), 2_000
     )
 
@@ -190,10 +191,10 @@ def test_a_result_the_tool_already_budgeted_is_left_as_it_is() -> None:
         structured_content={"items": [1], "truncated": True, "next_page_token": "t"},
     )
 
-    assert keep_within_budget(budgeted, 1_000) is budgeted
+    assert fit_result(budgeted, 1_000) is budgeted
 
 
 def test_a_small_result_without_a_list_is_not_touched() -> None:
     small = ok(RunActionOutput(status="ok", action_id="a", action_run_id="r", output={"id": 1}))
 
-    assert keep_within_budget(small, 1_000) is small
+    assert fit_result(small, 1_000) is small

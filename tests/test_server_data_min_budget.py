@@ -15,11 +15,12 @@ import pytest
 from mcp import Client
 
 from hotmart_membrane_mcp.config import MIN_MAX_RESULT_CHARS, ConfigError, Settings
-from hotmart_membrane_mcp.hotmart.clip import json_size
+from hotmart_membrane_mcp.hotmart.sizes import json_size
+from hotmart_membrane_mcp.tools.budget import fit_result
+from hotmart_membrane_mcp.tools.budget.summary import drop_summary_detail
 from hotmart_membrane_mcp.tools.models import RunActionOutput
-from hotmart_membrane_mcp.tools.result_budget import LIST_SHAPES, keep_within_budget
 from hotmart_membrane_mcp.tools.results import ok
-from hotmart_membrane_mcp.tools.summary import SalesSummaryOutput, shorten_summary
+from hotmart_membrane_mcp.tools.summary import SalesSummaryOutput
 from sandbox_harness import Sandbox
 from tool_calls import call_ok, payload
 
@@ -102,7 +103,7 @@ def test_sales_summary_shortened_below_its_detail_still_has_every_required_field
         "truncated": False,
     }
 
-    short = shorten_summary(data, 1_500)
+    short = drop_summary_detail(data, 1_500)
 
     SalesSummaryOutput.model_validate(short)
     assert short["by_status"] == {} and short["truncated"] is True
@@ -162,7 +163,7 @@ def test_a_single_item_that_fits_only_without_the_note_still_says_truncated() ->
     items = [{"id": index, "text": "x" * 850} for index in range(20)]
     result = ok(RunActionOutput(status="ok", action_id="a1", output={"items": items}))
 
-    cut = payload(keep_within_budget(result, 1_000, LIST_SHAPES["run_action"]))
+    cut = payload(fit_result(result, 1_000, tool="run_action"))
 
     assert cut["truncated"] is True
     assert cut["how_to_get_rest"]

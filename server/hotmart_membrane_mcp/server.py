@@ -29,10 +29,9 @@ from .hotmart.catalogue import AREAS
 from .hotmart.paging import Sleep
 from .membrane import progress
 from .membrane.backend import MembraneBackend
-from .tools import ServerState, register_all
+from .tools import ServerState, budget, register_all
 from .tools.call_checks import check_tool_call, unexpected_failure
 from .tools.compact_schema import compact_tool
-from .tools.result_budget import LIST_SHAPES, keep_within_budget
 from .tools.results import failure, invalid_arguments
 
 logger = logging.getLogger(__name__)
@@ -41,7 +40,7 @@ logger = logging.getLogger(__name__)
 class HotmartMcpServer(MCPServer[Any]):
     """An MCPServer whose tool results respect the result budget and our JSON error shape.
 
-    ``max_result_chars``: no tool result's text is longer (see ``results.keep_within_budget``).
+    ``max_result_chars``: no tool result's text is longer (see ``tools.budget.fit_result``).
 
     :meth:`call_tool` is the public method the SDK's request handler calls for every tool call,
     in both protocol eras; overriding it keeps the SDK's schema generation and validation as they
@@ -68,13 +67,29 @@ class HotmartMcpServer(MCPServer[Any]):
     async def call_tool(
         self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
     ) -> CallToolResult | InputRequiredResult:
+        # The one place the result budget runs: once per call, on every result, success or error.
+        with budget.tool_call():
+            result = await self._answer(name, arguments, context)
+            if isinstance(result, InputRequiredResult):
+                return result
+            return self._fitted(name, result)
+
+    def _fitted(self, name: str, result: CallToolResult) -> CallToolResult:
+        try:
+            return budget.fit_result(result, self.max_result_chars, tool=name)
+        except Exception as exc:
+            # A bug in the budget still answers in our error shape; that error (the class and a
+            # shortened message, call_checks.py) is far below the smallest budget config allows.
+            return self._unexpected(name, exc)
+
+    async def _answer(
+        self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None
+    ) -> CallToolResult | InputRequiredResult:
+        """The tool's own result, or our typed error result for every way the call can fail."""
         try:
             check_tool_call(name, arguments, self._tool_manager.list_tools())
             with progress.reporting_to(_progress_sink(context)):
-                result = await super().call_tool(name, arguments, context)
-            if isinstance(result, InputRequiredResult):
-                return result
-            return keep_within_budget(result, self.max_result_chars, LIST_SHAPES.get(name))
+                return await super().call_tool(name, arguments, context)
         except MCPError:
             raise
         except HotmartMcpError as exc:
@@ -87,17 +102,17 @@ class HotmartMcpServer(MCPServer[Any]):
                 return self._unexpected(name, exc.__cause__ or exc)
             error = invalid_arguments(exc.__cause__)
             logger.info("Tool %r rejected arguments: %s", name, error.field)
-            return keep_within_budget(failure(error), self.max_result_chars)
+            return failure(error)
         except Exception as exc:
             return self._unexpected(name, exc)
 
     def _refused(self, name: str, exc: HotmartMcpError) -> CallToolResult:
         logger.info("Tool %r refused the call: %s %s", name, exc.error_type, exc.field)
-        return keep_within_budget(failure(exc), self.max_result_chars)
+        return failure(exc)
 
     def _unexpected(self, name: str, exc: BaseException) -> CallToolResult:
         logger.error("Tool %r failed unexpectedly", name, exc_info=exc)
-        return keep_within_budget(failure(unexpected_failure(name, exc)), self.max_result_chars)
+        return failure(unexpected_failure(name, exc))
 
     async def list_tools(self) -> list[Tool]:
         """The SDK's tool list with compact schemas (tools.compact_schema): same constraints, fewer tokens."""

@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 
 from hotmart_membrane_mcp.errors import RateLimited, UpstreamError
-from hotmart_membrane_mcp.hotmart.budget import Cursor, render_within_budget
-from hotmart_membrane_mcp.hotmart.clip import json_size
+from hotmart_membrane_mcp.hotmart.cursor import Cursor
 from hotmart_membrane_mcp.hotmart.paging import (
     STOP_BUDGET,
     STOP_ERROR,
@@ -21,8 +20,10 @@ from hotmart_membrane_mcp.hotmart.paging import (
 )
 from hotmart_membrane_mcp.hotmart.projection import project_items, with_select
 from hotmart_membrane_mcp.hotmart.resume import ResumePoint, decode_token, query_fingerprint
+from hotmart_membrane_mcp.hotmart.sizes import json_size
 from hotmart_membrane_mcp.membrane.models import ProxyRequest
 from hotmart_membrane_mcp.sandbox.hotmart import sales_ground_truth
+from hotmart_membrane_mcp.tools.budget.lists import cut_list
 
 from .simulated_hotmart import DAY_MS, NOW_MS, ProgressLog, RecordingSleep, SimulatedHotmart
 
@@ -172,7 +173,7 @@ async def test_budget_cuts_and_page_caps_chained_by_continuation_tokens_give_eve
         walk = await fetch_all(hotmart.send, request, max_pages=2, resume=point)
         items, _ = project_items(walk.items, ["purchase.transaction", "purchase.price"])
         cursor = Cursor(fingerprint, tuple(walk.spans), walk.resume_point)
-        payload, info = render_within_budget(
+        payload, info = cut_list(
             {"status": "ok", "items": items}, "items", 4_000, cursor=cursor, total_items=walk.known_total
         )
         assert len(payload["status"]) and info.chars <= 4_000

@@ -19,8 +19,8 @@ import anyio
 
 from ..errors import CliFailed, HotmartMcpError, RateLimited, UpstreamError
 from ..membrane.models import ProxyRequest, ProxyResponse
-from .clip import json_size
 from .resume import PageSpan, ResumePoint
+from .sizes import json_size
 
 logger = logging.getLogger(__name__)
 

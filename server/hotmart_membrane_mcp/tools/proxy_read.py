@@ -20,8 +20,8 @@ from mcp.server.mcpserver import Context
 
 from ..errors import HotmartMcpError, InvalidInput
 from ..hotmart import club
-from ..hotmart.budget import Cursor, fit_to_budget
 from ..hotmart.catalogue import Endpoint, find_endpoint
+from ..hotmart.cursor import Cursor
 from ..hotmart.dates import convert_dates
 from ..hotmart.empty_hints import empty_result_hints
 from ..hotmart.export import resolve_export_path, save_export
@@ -45,6 +45,7 @@ from ..hotmart.warnings import unknown_path_warning, warnings_for
 from ..membrane.models import ProxyRequest, ProxyResponse
 from ..safety.classify import fill_path
 from ..zones import Zone
+from .budget import describe_list
 from .hotmart_io import progress_to, sender
 from .models import partial_notice
 from .state import ServerState
@@ -238,13 +239,8 @@ async def _read(
     array = endpoint is not None and endpoint.shape == "array"
     body: Any = items if array else {"items": items}
     payload = {**head, "body": body, **notes}
-    return fit_to_budget(
-        payload,
-        state.settings.max_result_chars,
-        items_key="body" if array else "body.items",
-        cursor=cursor,
-        total_items=total_items,
-    )
+    # Whole here; the server cuts it to the budget with this cursor (tools/budget).
+    return describe_list(payload, "body" if array else "body.items", cursor=cursor, total_items=total_items)
 
 
 _SAVED_REST = (

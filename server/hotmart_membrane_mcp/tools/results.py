@@ -23,7 +23,7 @@ def ok(model: BaseModel) -> CallToolResult:
 
 
 def ok_data(data: dict[str, Any]) -> CallToolResult:
-    """A success from an already built JSON object (one a tool cut to the result budget itself)."""
+    """A success from an already built JSON object, sent as built (explicit nulls kept)."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=data)
 

@@ -15,7 +15,6 @@ from pydantic import Field
 
 from ..errors import InvalidInput
 from ..hotmart.catalogue import SALE_STATUSES, find_endpoint
-from ..hotmart.clip import json_size
 from ..hotmart.dates import convert_dates
 from ..hotmart.sales_summary import (
     DEFAULT_MAX_PAGES,
@@ -170,7 +169,6 @@ def register(server: MCPServer, state: ServerState) -> None:
         data = {**summary.to_dict(), "date_conversions": conversions, "truncated": False}
         if not summary.complete:
             data["partial"] = partial_notice(summary.incomplete_reason)
-        data = shorten_summary(data, state.settings.max_result_chars)
         return ok(SalesSummaryOutput.model_validate(data))
 
     server.add_tool(
@@ -194,84 +192,3 @@ def period_in_ms(start: str | int, end: str | int, zone: Zone) -> tuple[int, int
     if end_ms < start_ms:
         raise InvalidInput("end_date is before start_date.", field="end_date")
     return start_ms, end_ms, conversions
-
-
-def shorten_summary(data: dict[str, Any], max_chars: int) -> dict[str, Any]:
-    """Drop detail, least useful first, until the summary fits ``max_chars`` (the headline always stays).
-
-    First statuses without sales, then the splits inside groups, then the per-currency split of
-    each status, then the last groups. Anything still too long is the server's result budget's
-    job (it shortens texts).
-    """
-    if json_size(data) <= max_chars:
-        return data
-    hints: list[str] = []
-    data = {**data, "truncated": True}
-
-    def fits() -> bool:
-        data["how_to_get_rest"] = " ".join(hint for hint in hints if hint)
-        return json_size(data) <= max_chars
-
-    # A status that could not be read is kept even at count 0: its 0 is not a fact.
-    dropped: list[str] = []
-    data["by_status"] = _without_empty(data["by_status"], dropped)
-    if data.get("not_counted"):
-        data["not_counted"] = {
-            **data["not_counted"],
-            "by_status": _without_empty(data["not_counted"]["by_status"], dropped),
-        }
-    hints.append(f"Statuses without sales were left out ({', '.join(sorted(dropped))})." if dropped else "")
-    if fits():
-        return data
-    groups = data.get("groups")
-    if groups and any("split" in row for row in groups["rows"]):
-        rows = [{k: v for k, v in row.items() if k not in ("split", "split_by")} for row in groups["rows"]]
-        data["groups"] = groups = {**groups, "rows": rows}
-        hints.append("The split inside each group was left out: group by one dimension, or lower top.")
-        if fits():
-            return data
-    data["by_status"] = _counts_only(data["by_status"])
-    if data.get("not_counted"):
-        data["not_counted"] = {
-            **data["not_counted"],
-            "by_status": _counts_only(data["not_counted"]["by_status"]),
-        }
-    hints.append(
-        "The per-currency split of each status was left out: call again with fewer statuses to get it."
-    )
-    if fits():
-        return data
-    if groups:
-        rows = list(groups["rows"])
-        before = list(hints)
-        while rows and not fits():
-            rows.pop()
-            data["groups"] = {**groups, "rows": rows}
-            hints = [*before, f"Only the first {len(rows)} groups fit: lower top or narrow the period."]
-        if fits():
-            return data
-    # Every required field stays (the output schema); only optional detail and notes go.
-    data["date_conversions"] = [
-        {key: value for key, value in item.items() if key != "note"} for item in data["date_conversions"]
-    ]
-    data["by_status"] = {}
-    if data.get("not_counted"):
-        data["not_counted"] = {**data["not_counted"], "by_status": {}}
-    hints = [
-        "by_status and the date notes were left out to fit the result budget: call again with fewer statuses."
-    ]
-    fits()
-    return data
-
-
-def _without_empty(by_status: dict[str, Any], dropped: list[str]) -> dict[str, Any]:
-    kept = {status: row for status, row in by_status.items() if row["count"] or not row.get("complete", True)}
-    dropped.extend(status for status in by_status if status not in kept)
-    return kept
-
-
-def _counts_only(by_status: dict[str, Any]) -> dict[str, Any]:
-    return {
-        status: {"count": row["count"], "complete": row.get("complete", True)}
-        for status, row in by_status.items()
-    }

@@ -9,17 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hotmart_membrane_mcp.hotmart.budget import (
-    MIN_BUDGET_CHARS,
-    Cursor,
-    _rest_hint,
-    find_items_path,
-    fit_to_budget,
-    json_size,
-    render_within_budget,
-    to_json,
-)
+from hotmart_membrane_mcp.hotmart.cursor import Cursor
 from hotmart_membrane_mcp.hotmart.resume import PageSpan, ResumePoint, decode_token
+from hotmart_membrane_mcp.hotmart.sizes import json_size, to_json
+from hotmart_membrane_mcp.tools.budget.lists import _rest_hint, cut_list, find_items_path
+from hotmart_membrane_mcp.tools.budget.values import MIN_BUDGET_CHARS, cut_payload
 
 FP = "f" * 16
 texts = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=400)
@@ -42,7 +36,7 @@ def test_rendered_json_never_exceeds_the_budget_and_keeps_a_prefix_of_the_items(
     payload = {"status": "ok", "http_status": 200, "items": items}
     cursor = Cursor.single_page(FP, "tok", len(items), "next-tok")
 
-    result, info = render_within_budget(payload, "items", max_chars, cursor=cursor, total_items=total)
+    result, info = cut_list(payload, "items", max_chars, cursor=cursor, total_items=total)
 
     assert json_size(result) <= max_chars
     assert info.chars == json_size(result)
@@ -58,7 +52,7 @@ def test_rendered_json_never_exceeds_the_budget_and_keeps_a_prefix_of_the_items(
 @settings(max_examples=100, deadline=None)
 @given(items=items_strategy, max_chars=st.integers(MIN_BUDGET_CHARS, 6_000))
 def test_a_cut_result_is_the_longest_prefix_that_fits(items: list[dict[str, Any]], max_chars: int) -> None:
-    result, info = render_within_budget({"items": items}, "items", max_chars)
+    result, info = cut_list({"items": items}, "items", max_chars)
 
     if info.truncated:
         count = info.returned_items + 1
@@ -76,9 +70,7 @@ def test_a_cut_result_is_the_longest_prefix_that_fits(items: list[dict[str, Any]
 def test_an_uncut_list_says_truncated_false_and_has_no_token_when_nothing_follows() -> None:
     items = [sale(n) for n in range(5)]
 
-    result, info = render_within_budget(
-        {"items": items}, "items", 25_000, cursor=Cursor.single_page(FP, None, 5, None)
-    )
+    result, info = cut_list({"items": items}, "items", 25_000, cursor=Cursor.single_page(FP, None, 5, None))
 
     assert result == {
         "items": items,
@@ -93,9 +85,7 @@ def test_an_uncut_list_says_truncated_false_and_has_no_token_when_nothing_follow
 def test_an_uncut_page_with_more_pages_gives_a_token_for_the_next_page() -> None:
     items = [sale(n) for n in range(5)]
 
-    result, _ = render_within_budget(
-        {"items": items}, "items", 25_000, cursor=Cursor.single_page(FP, "p1", 5, "p2")
-    )
+    result, _ = cut_list({"items": items}, "items", 25_000, cursor=Cursor.single_page(FP, "p1", 5, "p2"))
 
     assert result["truncated"] is False
     assert decode_token(result["next_page_token"], FP) == ResumePoint("p2", 0)
@@ -106,7 +96,7 @@ def test_a_cut_result_carries_the_metadata_and_a_token_for_the_first_missing_ite
     items = [sale(n, size=300) for n in range(100)]
     payload = {"status": "ok", "items": items}
 
-    result, info = render_within_budget(
+    result, info = cut_list(
         payload,
         "items",
         5_000,
@@ -126,7 +116,7 @@ def test_a_cut_result_carries_the_metadata_and_a_token_for_the_first_missing_ite
 
 
 def test_without_a_cursor_a_cut_result_has_no_token_and_says_how_else_to_get_the_rest() -> None:
-    result, _ = render_within_budget({"items": [sale(n, 300) for n in range(50)]}, "items", 3_000)
+    result, _ = cut_list({"items": [sale(n, 300) for n in range(50)]}, "items", 3_000)
 
     assert result["truncated"] is True
     assert result["next_page_token"] is None
@@ -134,7 +124,7 @@ def test_without_a_cursor_a_cut_result_has_no_token_and_says_how_else_to_get_the
 
 
 def test_a_single_item_larger_than_the_budget_returns_none_and_says_to_use_fields_or_save_to() -> None:
-    result, info = render_within_budget(
+    result, info = cut_list(
         {"items": [sale(1, size=5_000), sale(2)]},
         "items",
         2_000,
@@ -150,7 +140,7 @@ def test_a_single_item_larger_than_the_budget_returns_none_and_says_to_use_field
 def test_items_at_a_dotted_path_are_cut_and_the_rest_of_the_payload_is_kept() -> None:
     payload = {"status": "ok", "body": {"items": [sale(n, 200) for n in range(40)], "page_info": {"x": 1}}}
 
-    result, info = render_within_budget(payload, "body.items", 3_000)
+    result, info = cut_list(payload, "body.items", 3_000)
 
     assert result["body"]["page_info"] == {"x": 1}
     assert result["body"]["items"] == payload["body"]["items"][: info.returned_items]
@@ -161,7 +151,7 @@ def test_items_at_a_dotted_path_are_cut_and_the_rest_of_the_payload_is_kept() ->
 def test_a_payload_too_big_around_the_list_is_still_brought_under_the_budget() -> None:
     payload = {"status": "ok", "huge": "y" * 10_000, "items": [sale(1)]}
 
-    result, _ = render_within_budget(payload, "items", 2_000)
+    result, _ = cut_list(payload, "items", 2_000)
 
     assert json_size(result) <= 2_000
     assert result["truncated"] is True and result["returned_items"] == 0
@@ -170,12 +160,12 @@ def test_a_payload_too_big_around_the_list_is_still_brought_under_the_budget() -
 
 def test_budgets_below_the_minimum_are_a_programming_error() -> None:
     with pytest.raises(ValueError):
-        render_within_budget({"items": []}, "items", MIN_BUDGET_CHARS - 1)
+        cut_list({"items": []}, "items", MIN_BUDGET_CHARS - 1)
 
 
 def test_cursor_spans_must_describe_the_items() -> None:
     with pytest.raises(ValueError):
-        render_within_budget({"items": [1, 2]}, "items", 5_000, cursor=Cursor.single_page(FP, None, 3, None))
+        cut_list({"items": [1, 2]}, "items", 5_000, cursor=Cursor.single_page(FP, None, 3, None))
 
 
 # --- resuming: the pieces, concatenated, are exactly the full list
@@ -214,7 +204,7 @@ def test_following_next_page_token_from_cut_pages_yields_every_item_once_in_orde
         page, following = pages[point.page_token]
         rest = page[point.skip :]
         cursor = Cursor.single_page(FP, point.page_token, len(rest), following, skip=point.skip)
-        result, _ = render_within_budget({"items": rest}, "items", max_chars, cursor=cursor)
+        result, _ = cut_list({"items": rest}, "items", max_chars, cursor=cursor)
         assert json_size(result) <= max_chars
         collected.extend(result["items"])
         token = result["next_page_token"]
@@ -239,7 +229,7 @@ def test_a_cut_across_merged_pages_points_into_the_right_page() -> None:
     ]:
         token = cursor.token_at(cut)
         assert token is not None and decode_token(token, FP) == ResumePoint(*expected)
-    result, info = render_within_budget({"items": items}, "items", 2_500, cursor=cursor)
+    result, info = cut_list({"items": items}, "items", 2_500, cursor=cursor)
     assert info.truncated
     assert decode_token(result["next_page_token"], FP) == cursor_point(spans, info.returned_items)
 
@@ -252,7 +242,7 @@ def cursor_point(spans: tuple[PageSpan, ...], index: int) -> ResumePoint:
     raise AssertionError("beyond the spans")
 
 
-# --- the one entry point for tools
+# --- finding the list, and the tool's own advice
 
 
 @pytest.mark.parametrize(
@@ -271,11 +261,13 @@ def test_find_items_path_finds_the_list_a_tool_returns(payload: dict[str, Any], 
     assert find_items_path(payload) == path
 
 
-def test_fit_to_budget_marks_lists_as_complete_or_cut_and_clips_other_results() -> None:
-    small_list = fit_to_budget({"status": "ok", "body": [sale(1)]}, 25_000)
-    big_list = fit_to_budget({"status": "ok", "output": {"items": [sale(n, 500) for n in range(100)]}}, 5_000)
-    small_object = fit_to_budget({"status": "ok", "output": {"name": "me"}}, 25_000)
-    big_object = fit_to_budget({"status": "ok", "output": {"text": "z" * 50_000}}, 5_000)
+def test_lists_are_marked_complete_or_cut_and_other_results_are_cut_as_values() -> None:
+    small_list, _ = cut_list({"status": "ok", "body": [sale(1)]}, "body", 25_000)
+    big_list, _ = cut_list(
+        {"status": "ok", "output": {"items": [sale(n, 500) for n in range(100)]}}, "output.items", 5_000
+    )
+    small_object, _ = cut_payload({"status": "ok", "output": {"name": "me"}}, 25_000)
+    big_object, _ = cut_payload({"status": "ok", "output": {"text": "z" * 50_000}}, 5_000)
 
     assert small_list["truncated"] is False and small_list["returned_items"] == 1
     assert big_list["truncated"] is True and json_size(big_list) <= 5_000
@@ -288,8 +280,8 @@ def test_a_tools_own_advice_replaces_the_default_when_items_are_kept() -> None:
     payload = {"actions": [sale(n, 300) for n in range(20)]}
     hint = "Only {returned} actions fit: use a smaller limit."
 
-    result = fit_to_budget(payload, 2_000, items_key="actions", rest_hint=hint)
-    one_too_big = fit_to_budget({"actions": [sale(1, 5_000)]}, 2_000, items_key="actions", rest_hint=hint)
+    result, _ = cut_list(payload, "actions", 2_000, rest_hint=hint)
+    one_too_big, _ = cut_list({"actions": [sale(1, 5_000)]}, "actions", 2_000, rest_hint=hint)
 
     assert result["truncated"] is True and 0 < result["returned_items"] < 20
     assert result["how_to_get_rest"] == f"Only {result['returned_items']} actions fit: use a smaller limit."

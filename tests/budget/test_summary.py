@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from hotmart_membrane_mcp.hotmart.clip import json_size
-from hotmart_membrane_mcp.tools.summary import shorten_summary
+from hotmart_membrane_mcp.hotmart.sizes import json_size
+from hotmart_membrane_mcp.tools.budget.summary import drop_summary_detail
 
 
 def money(count: int) -> dict[str, Any]:
@@ -42,7 +42,7 @@ def summary(days: int) -> dict[str, Any]:
 
 def test_a_summary_that_fits_is_returned_unchanged() -> None:
     data = summary(2)
-    assert shorten_summary(data, 100_000) == data
+    assert drop_summary_detail(data, 100_000) == data
 
 
 def test_splits_go_before_groups_and_the_headline_stays() -> None:
@@ -60,7 +60,7 @@ def test_splits_go_before_groups_and_the_headline_stays() -> None:
         }
     )
 
-    result = shorten_summary(data, without_splits + 400)
+    result = drop_summary_detail(data, without_splits + 400)
 
     assert result["truncated"] is True and json_size(result) <= without_splits + 400
     assert len(result["groups"]["rows"]) == 31 and all("split" not in row for row in result["groups"]["rows"])
@@ -69,7 +69,7 @@ def test_splits_go_before_groups_and_the_headline_stays() -> None:
 
 
 def test_when_even_that_is_too_long_the_last_groups_are_cut_and_counted() -> None:
-    result = shorten_summary(summary(31), 2_000)
+    result = drop_summary_detail(summary(31), 2_000)
 
     rows = result["groups"]["rows"]
     assert json_size(result) <= 2_000 and 0 < len(rows) < 31

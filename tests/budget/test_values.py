@@ -8,14 +8,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hotmart_membrane_mcp.hotmart.clip import (
-    MIN_BUDGET_CHARS,
-    clip_payload,
-    clip_value,
-    json_size,
-    shrink_strings,
-    to_json,
-)
+from hotmart_membrane_mcp.hotmart.sizes import json_size, to_json
+from hotmart_membrane_mcp.tools.budget.values import MIN_BUDGET_CHARS, cut_payload, cut_value, shorten_texts
 
 texts = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=400)
 
@@ -49,8 +43,8 @@ def is_clipped_from(clipped: Any, original: Any) -> bool:
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(value=json_values, max_chars=st.integers(4, 3_000))
-def test_clip_value_returns_valid_json_under_the_limit_keeping_a_prefix(value: Any, max_chars: int) -> None:
-    clipped, info = clip_value(value, max_chars)
+def test_cut_value_returns_valid_json_under_the_limit_keeping_a_prefix(value: Any, max_chars: int) -> None:
+    clipped, info = cut_value(value, max_chars)
 
     assert json_size(clipped) <= max_chars
     assert json.loads(to_json(clipped)) == clipped
@@ -62,8 +56,8 @@ def test_clip_value_returns_valid_json_under_the_limit_keeping_a_prefix(value: A
         assert clipped == value
 
 
-def test_clip_value_cuts_a_long_string_with_an_ellipsis() -> None:
-    clipped, info = clip_value("abcdefghij" * 100, 50)
+def test_cut_value_cuts_a_long_string_with_an_ellipsis() -> None:
+    clipped, info = cut_value("abcdefghij" * 100, 50)
 
     assert clipped.endswith("…") and "abcdefghij".startswith(clipped[:10])
     assert json_size(clipped) <= 50
@@ -72,12 +66,10 @@ def test_clip_value_cuts_a_long_string_with_an_ellipsis() -> None:
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(output=json_values, extra=texts, max_chars=st.integers(MIN_BUDGET_CHARS, 4_000))
-def test_clip_payload_keeps_the_whole_result_under_the_budget(
-    output: Any, extra: str, max_chars: int
-) -> None:
+def test_cut_payload_keeps_the_whole_result_under_the_budget(output: Any, extra: str, max_chars: int) -> None:
     payload = {"status": "ok", "action_id": extra, "output": output}
 
-    result, metadata = clip_payload(payload, max_chars, key="output")
+    result, metadata = cut_payload(payload, max_chars, key="output")
 
     assert json_size(result) <= max_chars
     if metadata["truncated"]:
@@ -86,10 +78,10 @@ def test_clip_payload_keeps_the_whole_result_under_the_budget(
         assert result == payload
 
 
-def test_clip_payload_shortens_only_the_named_field_when_that_is_enough() -> None:
+def test_cut_payload_shortens_only_the_named_field_when_that_is_enough() -> None:
     payload = {"status": "ok", "action_id": "a1", "output": {"rows": ["r" * 100] * 200}}
 
-    result, metadata = clip_payload(payload, 5_000, key="output")
+    result, metadata = cut_payload(payload, 5_000, key="output")
 
     assert result["status"] == "ok" and result["action_id"] == "a1"
     assert result["truncated"] is True and metadata["original_chars"] == json_size(payload["output"])
@@ -120,8 +112,8 @@ def same_shape_with_shortened_strings(shrunk: Any, original: Any) -> bool:
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(value=json_values, max_chars=st.integers(0, 3_000))
-def test_shrink_strings_fits_by_shortening_strings_only(value: Any, max_chars: int) -> None:
-    shrunk, fits = shrink_strings(value, max_chars)
+def test_shorten_texts_fits_by_shortening_strings_only(value: Any, max_chars: int) -> None:
+    shrunk, fits = shorten_texts(value, max_chars)
 
     if not fits:
         assert shrunk == value and json_size(value) > max_chars
@@ -131,18 +123,18 @@ def test_shrink_strings_fits_by_shortening_strings_only(value: Any, max_chars: i
         assert json.loads(to_json(shrunk)) == shrunk
 
 
-def test_shrink_strings_cuts_the_longest_strings_first_and_keeps_short_ones() -> None:
+def test_shorten_texts_cuts_the_longest_strings_first_and_keeps_short_ones() -> None:
     value = {"id": "HP1", "status": "APPROVED", "notes": ["n" * 5_000, "m" * 3_000], "price": 10.5}
 
-    shrunk, fits = shrink_strings(value, 500)
+    shrunk, fits = shorten_texts(value, 500)
 
     assert fits and shrunk["id"] == "HP1" and shrunk["status"] == "APPROVED" and shrunk["price"] == 10.5
     assert all(note.endswith("…") for note in shrunk["notes"])
     assert 400 < json_size(shrunk) <= 500
 
 
-def test_shrink_strings_gives_up_when_the_structure_alone_is_too_big() -> None:
+def test_shorten_texts_gives_up_when_the_structure_alone_is_too_big() -> None:
     numbers = {"numbers": list(range(1_000))}
-    assert shrink_strings(numbers, 1_000) == (numbers, False)
-    assert shrink_strings({"small": "x"}, 1_000) == ({"small": "x"}, True)
-    assert shrink_strings(None, 4) == (None, True)
+    assert shorten_texts(numbers, 1_000) == (numbers, False)
+    assert shorten_texts({"small": "x"}, 1_000) == ({"small": "x"}, True)
+    assert shorten_texts(None, 4) == (None, True)
