@@ -39,16 +39,7 @@ class ResolvedWrite:
     def summary(self) -> str:
         """What the human reads before agreeing: built from exactly what will be sent."""
         if self.request is not None:
-            return describe_write(
-                self.info,
-                tool=self.tool,
-                method=self.request.method,
-                path=self.request.path,
-                query=self.request.query,
-                headers=self.request.headers,
-                body=self.request.body,
-                facts=self.facts,
-            )
+            return describe_write(self.info, tool=self.tool, facts=self.facts, **self._request_fields())
         return describe_write(
             self.info, tool=self.tool, action=self.action, input=self.input, facts=self.facts
         )
@@ -57,15 +48,21 @@ class ResolvedWrite:
         """The confirmation binding: a hash of everything that decides what Hotmart will do."""
         if self.request is not None:
             return write_fingerprint(
-                tool=self.tool,
-                connection_id=self.connection_id,
-                method=self.request.method,
-                path=self.request.path,
-                query=self.request.query,
-                headers=self.request.headers,
-                body=self.request.body,
+                tool=self.tool, connection_id=self.connection_id, **self._request_fields()
             )
         assert self.action is not None
         return write_fingerprint(
             tool=self.tool, connection_id=self.connection_id, action_id=self.action.id, input=self.input
         )
+
+    def _request_fields(self) -> dict[str, Any]:
+        """What of the proxy request decides what Hotmart does: the summary and fingerprint read it."""
+        assert self.request is not None
+        request = self.request
+        return {
+            "method": request.method,
+            "path": request.path,
+            "query": request.query,
+            "headers": request.headers,
+            "body": request.body,
+        }
