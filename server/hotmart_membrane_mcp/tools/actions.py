@@ -100,6 +100,8 @@ def register(server: MCPServer, state: ServerState) -> None:
         input, subdomain = _with_club_subdomain(action, input, state.settings.club_subdomain)
         check_input_schema(action.input_schema, input)
         connection = await resolve_connection_id(state, explicit_connection)
+        # An action may change what cached pages say (even one not known as a write): forget them.
+        state.page_cache.clear()
         if info.is_write:
             write = await resolve_write(state, action, input, info, connection)
             held = await hold_write(
