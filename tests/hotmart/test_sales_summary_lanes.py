@@ -8,11 +8,13 @@ import anyio
 import anyio.lowlevel
 import pytest
 
+from hotmart_membrane_mcp.errors import UpstreamError
 from hotmart_membrane_mcp.hotmart.catalogue import SALE_STATUSES
 from hotmart_membrane_mcp.hotmart.sales_summary import CONCURRENT_WALKS, summarize_sales
 from hotmart_membrane_mcp.membrane.models import ProxyRequest, ProxyResponse
+from hotmart_membrane_mcp.sandbox.hotmart import sales_ground_truth
 
-from .simulated_hotmart import DAY_MS, NOW_MS, SimulatedHotmart
+from .simulated_hotmart import DAY_MS, NOW_MS, RecordingSleep, SimulatedHotmart
 
 pytestmark = pytest.mark.anyio
 
@@ -84,3 +86,37 @@ async def test_a_page_limit_is_shared_out_in_status_order_whichever_walk_took_th
         {"status": "REFUNDED", "reason": "not fetched: max_pages was used up"},
     ]
     assert summary.by_status["COMPLETE"]["count"] == 1000  # two 500-item pages, as if walked in order
+
+
+class FailsEveryThird(InFlight):
+    """Every third request answers 503, counted across all walks; notes who else was under way
+    when a failed request was sent again."""
+
+    def __init__(self, hotmart: SimulatedHotmart) -> None:
+        super().__init__(hotmart, later_first=True)
+        self.failed: set[ProxyRequest] = set()
+        self.beside_retries: list[int] = []
+
+    async def send(self, request: ProxyRequest) -> ProxyResponse:
+        if request in self.failed:
+            self.beside_retries.append(self.now)
+        if (self.calls + 1) % 3 == 0:
+            self.calls += 1
+            self.failed.add(request)
+            await anyio.lowlevel.checkpoint()
+            raise UpstreamError("Hotmart answered with status 503.", status=503)
+        return await super().send(request)
+
+
+async def test_a_read_sent_again_after_a_failure_goes_alone_and_the_totals_stay_exact(tmp_path: Path) -> None:
+    hotmart = SimulatedHotmart.create(tmp_path / "state")
+    send = FailsEveryThird(hotmart)
+    sleep = RecordingSleep()
+
+    summary = await summarize_sales(send.send, start_ms=YEAR_START, end_ms=NOW_MS, sleep=sleep)
+
+    truth = sales_ground_truth(hotmart.dataset, YEAR_START, NOW_MS)
+    assert summary.complete and summary.count == truth["count"]
+    assert send.beside_retries and set(send.beside_retries) == {0}  # nothing else under way
+    assert send.most > 1  # and side by side otherwise
+    assert set(sleep.calls) == {1.0}  # every retry succeeded at once, as when walked one by one

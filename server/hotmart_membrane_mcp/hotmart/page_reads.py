@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -106,14 +107,66 @@ class WaitBudget:
         return True
 
 
+class TakingTurns:
+    """Walks read side by side until one repeats a failed read: that read waits for the reads under
+    way and goes alone, and new reads wait for it. A struggling Hotmart gets one request at a time,
+    and a retry is not sent into the same crowd that failed it."""
+
+    def __init__(self) -> None:
+        self._changed = anyio.Condition()
+        self._reading = 0  # reads under way side by side
+        self._waiting_alone = 0
+        self._alone = False
+
+    @asynccontextmanager
+    async def side_by_side(self) -> AsyncIterator[None]:
+        async with self._changed:
+            while self._alone or self._waiting_alone:
+                await self._changed.wait()
+            self._reading += 1
+        try:
+            yield
+        finally:
+            with anyio.CancelScope(shield=True):
+                async with self._changed:
+                    self._reading -= 1
+                    self._changed.notify_all()
+
+    @asynccontextmanager
+    async def alone(self) -> AsyncIterator[None]:
+        async with self._changed:
+            self._waiting_alone += 1
+            try:
+                while self._alone or self._reading:
+                    await self._changed.wait()
+            finally:
+                self._waiting_alone -= 1
+            self._alone = True
+        try:
+            yield
+        finally:
+            with anyio.CancelScope(shield=True):
+                async with self._changed:
+                    self._alone = False
+                    self._changed.notify_all()
+
+
 @dataclass
 class Waits:
-    """The two wait budgets of a walk and where its waits are recorded."""
+    """The two wait budgets of a walk and where its waits are recorded; ``turns`` when walks run
+    side by side (sales_summary)."""
 
     rate_limits: WaitBudget
     retries: WaitBudget
     rate_limit_waits: list[dict[str, Any]] = field(default_factory=list)
     retry_waits: list[dict[str, Any]] = field(default_factory=list)
+    turns: TakingTurns | None = None
+
+    def turn(self, repeat: bool) -> AbstractAsyncContextManager[None]:
+        """The turn of one send: alone when it repeats a failed one, else beside the others."""
+        if self.turns is None:
+            return nullcontext()
+        return self.turns.alone() if repeat else self.turns.side_by_side()
 
 
 def is_transient(exc: HotmartMcpError) -> bool:
@@ -140,7 +193,8 @@ async def send_retrying(send: Send, request: ProxyRequest, waits: Waits, after_p
     rate_limited = failed = 0
     while True:
         try:
-            return await send(request)
+            async with waits.turn(repeat=bool(rate_limited or failed)):
+                return await send(request)
         except RateLimited as exc:
             wait = seconds(exc.retry_after_s)
             wait = wait if wait is not None else _FALLBACK_WAIT_S * 2**rate_limited

@@ -28,7 +28,16 @@ from ..errors import HotmartMcpError, InvalidInput
 from ..membrane.models import ProxyRequest
 from ..zones import iso_in_zone
 from .catalogue import SALE_STATUSES
-from .page_reads import MAX_TRANSIENT_WAIT_S, PAGE_SIZE, OnPage, Send, Sleep, WaitBudget, Waits
+from .page_reads import (
+    MAX_TRANSIENT_WAIT_S,
+    PAGE_SIZE,
+    OnPage,
+    Send,
+    Sleep,
+    TakingTurns,
+    WaitBudget,
+    Waits,
+)
 from .projection import with_select
 from .resume import ResumePoint
 from .sales_aggregate import (
@@ -194,6 +203,7 @@ class _SalesWalks:
     rate_limits: WaitBudget
     retries: WaitBudget
     progress: _Progress
+    turns: TakingTurns = field(default_factory=TakingTurns)
 
     async def walk(
         self,
@@ -209,7 +219,7 @@ class _SalesWalks:
             SALES_HISTORY_PATH,
             query=with_select([*self.base_query, ("transaction_status", into.status)], SUMMARY_FIELDS),
         )
-        waits = Waits(self.rate_limits, retries or self.retries, into.waits)
+        waits = Waits(self.rate_limits, retries or self.retries, into.waits, turns=self.turns)
         walker = PageWalker(
             self.send,
             request,
@@ -404,42 +414,23 @@ async def summarize_sales(
     headline = Money()
     for sale in headline_sales:
         headline.add(sale)
-    by_status = totals_by_status(headline_sales, counted)
     others = [status for status in walked_statuses if status not in counted]
-    not_counted = None
-    if others:
-        other_totals = totals_by_status((s for s in walked.sales if s.status not in counted), others)
-        rows = _status_rows(other_totals, failed)
-        not_counted = {
-            "statuses": others,
-            "count": sum(money.count for money in other_totals.values()),
-            # Statuses read in full without a sale are left out: `statuses` already names them.
-            "by_status": {status: row for status, row in rows.items() if row["count"] or not row["complete"]},
-            "note": "Read but not counted as sales (never added to count or by_currency); pass statuses "
-            "to count some of them.",
-        }
+    not_counted = _not_counted(walked, counted, others, failed) if others else None
     period = {
         "start": iso_in_zone(start_ms, zone),
         "end": iso_in_zone(end_ms, zone),
         "start_ms": start_ms,
         "end_ms": end_ms,
     }
-    label = zone_label or zone.key
-    incomplete_reason = (
-        "Not every page was read, so the totals are too low: "
-        + "; ".join(f"{failure['status']}: {failure['reason']}" for failure in walked.failures)
-        if walked.failures
-        else None
-    )
     return SalesSummary(
         counted=_counted_sentence(counted, statuses is None, period, zone.key, product_id),
-        timezone=label,
+        timezone=zone_label or zone.key,
         count=headline.count,
         by_currency=headline.to_dict(),
-        by_status=_status_rows(by_status, failed),
+        by_status=_status_rows(totals_by_status(headline_sales, counted), failed),
         pages=walked.pages,
         complete=not walked.failures,
-        incomplete_reason=incomplete_reason,
+        incomplete_reason=_incomplete_reason(walked.failures),
         period=period,
         statuses=counted,
         not_counted=not_counted,
@@ -448,6 +439,27 @@ async def summarize_sales(
         duplicates_skipped=walked.duplicates,
         rate_limit_waits=walked.waits,
     )
+
+
+def _incomplete_reason(failures: list[dict[str, Any]]) -> str | None:
+    if not failures:
+        return None
+    reasons = "; ".join(f"{failure['status']}: {failure['reason']}" for failure in failures)
+    return f"Not every page was read, so the totals are too low: {reasons}"
+
+
+def _not_counted(walked: _Walked, counted: list[str], others: list[str], failed: set[str]) -> dict[str, Any]:
+    """The statuses read but kept out of the headline, with their own counts."""
+    other_totals = totals_by_status((sale for sale in walked.sales if sale.status not in counted), others)
+    rows = _status_rows(other_totals, failed)
+    return {
+        "statuses": others,
+        "count": sum(money.count for money in other_totals.values()),
+        # Statuses read in full without a sale are left out: `statuses` already names them.
+        "by_status": {status: row for status, row in rows.items() if row["count"] or not row["complete"]},
+        "note": "Read but not counted as sales (never added to count or by_currency); pass statuses "
+        "to count some of them.",
+    }
 
 
 def _status_rows(totals: dict[str, Money], failed: set[str]) -> dict[str, dict[str, Any]]:

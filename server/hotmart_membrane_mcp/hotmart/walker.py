@@ -68,11 +68,9 @@ class PageAllowance:
 
     def __init__(self, pages: int) -> None:
         self.left = pages
-        self.refused = False  # a walk wanted a page after the allowance ran out
 
     def take(self) -> bool:
         if self.left <= 0:
-            self.refused = True
             return False
         self.left -= 1
         return True

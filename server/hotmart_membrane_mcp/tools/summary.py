@@ -1,8 +1,9 @@
 """``sales_summary``: correct sales totals for a period, per currency, status and group, over every page.
 
 A tool rather than a proxy_request mode: the answer is a handful of numbers computed from
-thousands of sales, so the agent never holds the sales themselves, and the walk (one status
-at a time, deduplicated, gross values in Decimal) is done the same way every time.
+thousands of sales, so the agent never holds the sales themselves, and the walk (one per status,
+a few at a time but taken in status order, deduplicated, gross values in Decimal) is done the
+same way every time.
 """
 
 from __future__ import annotations
