@@ -399,16 +399,9 @@ async def summarize_sales(
     counted: list[str] = list(SALE_COUNTED_STATUSES) if statuses is None else normalise_statuses(statuses)
     walked_statuses = list(SALE_STATUSES) if statuses is None else counted
     walked = await walk_sales(
-        send,
-        start_ms=start_ms,
-        end_ms=end_ms,
-        statuses=walked_statuses,
-        product_id=product_id,
-        on_page=on_page,
-        max_pages=max_pages,
-        sleep=sleep,
-        max_rate_limit_wait_s=max_rate_limit_wait_s,
-    )
+        send, start_ms=start_ms, end_ms=end_ms, statuses=walked_statuses, product_id=product_id,
+        on_page=on_page, max_pages=max_pages, sleep=sleep, max_rate_limit_wait_s=max_rate_limit_wait_s,
+    )  # fmt: skip
     failed = {failure["status"] for failure in walked.failures}
     headline_sales = [sale for sale in walked.sales if sale.status in counted]
     headline = Money()
@@ -416,12 +409,7 @@ async def summarize_sales(
         headline.add(sale)
     others = [status for status in walked_statuses if status not in counted]
     not_counted = _not_counted(walked, counted, others, failed) if others else None
-    period = {
-        "start": iso_in_zone(start_ms, zone),
-        "end": iso_in_zone(end_ms, zone),
-        "start_ms": start_ms,
-        "end_ms": end_ms,
-    }
+    period = _period(start_ms, end_ms, zone)
     return SalesSummary(
         counted=_counted_sentence(counted, statuses is None, period, zone.key, product_id),
         timezone=zone_label or zone.key,
@@ -439,6 +427,15 @@ async def summarize_sales(
         duplicates_skipped=walked.duplicates,
         rate_limit_waits=walked.waits,
     )
+
+
+def _period(start_ms: int, end_ms: int, zone: ZoneInfo) -> dict[str, Any]:
+    return {
+        "start": iso_in_zone(start_ms, zone),
+        "end": iso_in_zone(end_ms, zone),
+        "start_ms": start_ms,
+        "end_ms": end_ms,
+    }
 
 
 def _incomplete_reason(failures: list[dict[str, Any]]) -> str | None:
