@@ -9,7 +9,8 @@ For one year of the simulator's sales (APPROVED + COMPLETE, 3,000+ sales) throug
 4. sales_summary: counts and totals per currency and status (every status).
 
 For each: wall time, Hotmart pages, peak Python memory (tracemalloc, server and client share
-the process) and the size of the tool result the agent reads.
+the process) and the size of the tool result the agent reads. For the tokens, Hotmart pages
+counts the requests that reached the backend (pages continued from the server's page cache do not).
 """
 
 from __future__ import annotations
@@ -36,6 +37,21 @@ PATH = "/payments/api/v1/sales/history"
 PERIOD = {"start_date": NOW_MS - YEAR_MS, "end_date": NOW_MS}
 
 
+class CountedRequests:
+    """The backend, counting the Hotmart requests sent through it."""
+
+    def __init__(self, backend: Any) -> None:
+        self.backend = backend
+        self.count = 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.backend, name)
+
+    async def request(self, connection: str, request: Any) -> Any:
+        self.count += 1
+        return await self.backend.request(connection, request)
+
+
 async def measure(label: str, work: Callable[[], Awaitable[tuple[int, int, str]]]) -> list[str]:
     """Run ``work`` (returning pages, result chars, a note) and format one table row."""
     tracemalloc.start()
@@ -51,7 +67,7 @@ async def rows() -> tuple[list[list[str]], int]:
     """The table's rows and the result budget in characters; bench/run_all.py prints the same rows."""
     with tempfile.TemporaryDirectory() as state_dir, tempfile.TemporaryDirectory() as export_dir:
         env = {**os.environ, "HOTMART_SANDBOX_DIR": state_dir, "HOTMART_SANDBOX_NOW": str(NOW_MS)}
-        backend = make_backend(SANDBOX_COMMAND, env=env, timeout_s=60, max_concurrency=4)
+        backend = CountedRequests(make_backend(SANDBOX_COMMAND, env=env, timeout_s=60, max_concurrency=4))
         settings = Settings(
             membrane_command=SANDBOX_COMMAND, sandbox=True, sandbox_dir=state_dir, export_dir=export_dir
         )
@@ -81,13 +97,17 @@ async def rows() -> tuple[list[list[str]], int]:
                 arguments: dict[str, Any] = {"path": PATH, "query": {**PERIOD, "max_results": 500}}
                 pages = calls = largest = items = 0
                 token = None
+                fetched_before = backend.count
                 while True:
                     data, chars = await call("proxy_request", {**arguments, "resume_token": token})
                     calls, pages, largest = calls + 1, pages + data["pages_fetched"], max(largest, chars)
                     items += data["returned_items"]
                     token = data["next_page_token"]
                     if token is None:
-                        return pages, largest, f"{items:,} items in {calls} calls (largest result shown)"
+                        # The pages column: the pages Hotmart sent (the calls walked `pages` in all).
+                        fetches = backend.count - fetched_before
+                        note = f"{items:,} items in {calls} calls over {pages} pages (largest shown)"
+                        return fetches, largest, note
 
             async def summary() -> tuple[int, int, str]:
                 data, chars = await call("sales_summary", PERIOD)

@@ -16,10 +16,10 @@ import io
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import InvalidInput
 
@@ -28,6 +28,7 @@ from ..errors import InvalidInput
 # has a short fixed name (_TEMP_PREFIX + 8 random characters + ".tmp"), never one derived from it.
 MAX_NAME_BYTES = 255
 _TEMP_PREFIX = ".hmcp-export-"
+_T = TypeVar("_T")
 FORMATS = {".jsonl": "jsonl", ".csv": "csv"}
 PREVIEW_ROWS = 3
 # Spreadsheets run cells that start with these as formulas; buyer names come from strangers.
@@ -145,10 +146,128 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+class ExportWriter:
+    """An export written page by page to a temporary file beside its target, named only when finished.
+
+    ``write`` appends a page of items (memory stays that of one page, whatever the row count);
+    ``finish`` links the complete file under its final name; leaving the ``with`` block without
+    finishing (the walk failed) removes the temporary file, so no half file is ever named.
+    CSV columns are the union of every item's dotted keys, in first-seen order: the header
+    holds the first page's columns, and only when a later page brings new ones is the file
+    rewritten once at the end with the full header and the earlier rows padded with empty cells
+    (the same bytes as had every column been known up front).
+    """
+
+    def __init__(self, save_to: str, export_dir: Path) -> None:
+        self.save_to, self.export_dir = save_to, export_dir
+        self.target, self.format = resolve_export_path(save_to, export_dir)
+        self.rows = 0
+        self.columns: dict[str, None] = {}
+        self.preview: list[Any] = []
+        self._header: list[str] | None = None  # the CSV header written, once the first page was
+        self._temp = self._guarded(lambda: _TempFile(self.target.parent))
+
+    def __enter__(self) -> ExportWriter:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._temp.remove()
+
+    def write(self, items: Sequence[Any]) -> None:
+        """Append ``items`` to the file."""
+        self._guarded(lambda: self._write(items))
+
+    def finish(self) -> SavedExport:
+        """Name the complete file; InvalidInput if the name was taken meanwhile or the disk failed."""
+        self._guarded(self._finish)
+        return SavedExport(str(self.target), self.format, self.rows, list(self.columns), self.preview)
+
+    def _guarded(self, work: Callable[[], _T]) -> _T:
+        try:
+            return work()
+        except OSError as exc:
+            raise export_failed(exc, self.save_to, self.export_dir) from None
+
+    def _write(self, items: Sequence[Any]) -> None:
+        if self.format == "csv":
+            rows = [flatten(item) for item in items]
+            self.columns.update(dict.fromkeys(column for row in rows for column in row))
+            if self._header is None:
+                self._header = list(self.columns)
+                self._temp.write(_csv_text([], self._header))
+            self._temp.write(_csv_rows(rows, list(self.columns)))
+        else:
+            self.columns.update(dict.fromkeys(k for item in items if isinstance(item, dict) for k in item))
+            self._temp.write(_jsonl_text(items))
+            rows = list(items)
+        self.preview.extend(rows[: PREVIEW_ROWS - len(self.preview)])
+        self.rows += len(items)
+
+    def _finish(self) -> None:
+        if self.format == "csv" and self._header is None:
+            self._temp.write(_csv_text([], list(self.columns)))
+        elif self.format == "csv" and self._header != list(self.columns):
+            self._temp = self._temp.rewritten(list(self.columns))
+        self._temp.link(self.target, lambda: _exists(self.save_to, self.target))
+
+
+class _TempFile:
+    """A file of our own beside the target (a short fixed name, never one derived from save_to)."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        handle, name = tempfile.mkstemp(dir=folder, prefix=_TEMP_PREFIX, suffix=".tmp")
+        self.path = Path(name)
+        self.file = os.fdopen(handle, "w", encoding="utf-8", newline="")
+
+    def write(self, text: str) -> None:
+        self.file.write(text)
+
+    def rewritten(self, columns: list[str]) -> _TempFile:
+        """A new temporary file: this CSV under the full header, every row padded to its width."""
+        self.file.close()
+        new = _TempFile(self.path.parent)
+        try:
+            with self.path.open(encoding="utf-8", newline="") as old:
+                reader = csv.reader(old)
+                next(reader, None)
+                writer = csv.writer(new.file, lineterminator="\n")
+                writer.writerow(columns)
+                for row in reader:
+                    writer.writerow(row + [""] * (len(columns) - len(row)))
+        except BaseException:
+            new.remove()
+            raise
+        finally:
+            self.remove()
+        return new
+
+    def link(self, target: Path, exists: Callable[[], Exception]) -> None:
+        """Make the complete file appear under ``target``, failing (not replacing) if that name was taken."""
+        self.file.flush()
+        os.fsync(self.file.fileno())
+        self.file.close()
+        try:
+            # A hard link appears complete and fails if the name exists meanwhile (os.replace would not).
+            os.link(self.path, target)
+        except FileExistsError:
+            raise exists() from None
+
+    def remove(self) -> None:
+        self.file.close()
+        self.path.unlink(missing_ok=True)
+
+
 def _csv_text(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
+    return buffer.getvalue() + _csv_rows(rows, columns)
+
+
+def _csv_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
     for row in rows:
         writer.writerow([_cell(row.get(column)) for column in columns])
     return buffer.getvalue()
@@ -158,44 +277,11 @@ def _jsonl_text(items: Iterable[Any]) -> str:
     return "".join(json.dumps(item, ensure_ascii=False, separators=(",", ":")) + "\n" for item in items)
 
 
-def _write_atomically(target: Path, save_to: str, text: str) -> None:
-    """Write a complete file under its final name, failing (not replacing) if that name was taken."""
-    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=_TEMP_PREFIX, suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        # A hard link appears complete and fails if the name exists meanwhile (os.replace would not).
-        os.link(temp_name, target)
-    except FileExistsError:
-        raise _exists(save_to, target) from None
-    finally:
-        Path(temp_name).unlink(missing_ok=True)
-
-
 def save_export(items: Sequence[Any], save_to: str, export_dir: Path) -> SavedExport:
-    """Write ``items`` to ``save_to`` (relative to ``export_dir``) as JSON lines or CSV.
+    """Write ``items`` to ``save_to`` (relative to ``export_dir``) as JSON lines or CSV (see ExportWriter).
 
-    CSV columns are the union of every item's dotted keys, in first-seen order; list values are
-    written as JSON. Cells starting like a spreadsheet formula get a leading apostrophe.
+    List values are written as JSON. Cells starting like a spreadsheet formula get a leading apostrophe.
     """
-    target, export_format = resolve_export_path(save_to, export_dir)
-    try:
-        return _save(items, save_to, target, export_format)
-    except OSError as exc:
-        raise export_failed(exc, save_to, export_dir) from None
-
-
-def _save(items: Sequence[Any], save_to: str, target: Path, export_format: str) -> SavedExport:
-    if export_format == "csv":
-        rows = [flatten(item) for item in items]
-        columns = list(dict.fromkeys(column for row in rows for column in row))
-        _write_atomically(target, save_to, _csv_text(rows, columns))
-        preview: list[Any] = rows[:PREVIEW_ROWS]
-    else:
-        columns = list(dict.fromkeys(key for item in items if isinstance(item, dict) for key in item))
-        _write_atomically(target, save_to, _jsonl_text(items))
-        preview = list(items[:PREVIEW_ROWS])
-    return SavedExport(str(target), export_format, len(items), columns, preview)
+    with ExportWriter(save_to, export_dir) as writer:
+        writer.write(items)
+        return writer.finish()

@@ -16,7 +16,8 @@ from typing import Any
 
 from ..errors import HotmartMcpError, InvalidInput
 from .catalogue import find_endpoint, path_values
-from .sales_lookup import SaleFound, SendRequest, look_up_sale
+from .page_reads import Send
+from .sales_lookup import SaleFound, look_up_sale
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ def refund_in_action(key: str | None, name: str | None, input: Mapping[str, Any]
     return None
 
 
-async def refund_line(send: SendRequest, refund: Refund) -> str:
+async def refund_line(send: Send, refund: Refund) -> str:
     """The summary line of a refund, read from the sales history: "Amount: BRL 47.00 to Ana Souza ...".
 
     Whatever goes wrong with the lookup, the line says the amount is unknown: the lookup must

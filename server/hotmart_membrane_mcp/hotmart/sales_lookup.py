@@ -8,16 +8,14 @@ holds Hotmart knowledge and no transport.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..membrane.models import ProxyRequest, ProxyResponse
+from ..membrane.models import ProxyRequest
+from .page_reads import Send
 
 SALES_HISTORY_PATH = "/payments/api/v1/sales/history"
 _MAX_NAME_CHARS = 80
-
-SendRequest = Callable[[ProxyRequest], Awaitable[ProxyResponse]]
 
 
 @dataclass(frozen=True)
@@ -30,7 +28,7 @@ class SaleFound:
     buyer: str | None
 
 
-async def look_up_sale(send: SendRequest, transaction: str) -> SaleFound | None:
+async def look_up_sale(send: Send, transaction: str) -> SaleFound | None:
     """The sale with this transaction code, read with one request; None when there is none.
 
     Raises:

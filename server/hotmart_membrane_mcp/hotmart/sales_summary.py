@@ -10,10 +10,13 @@ One walk per status: how Hotmart reads several ``transaction_status`` values in 
 (repeated key or comma list) is not documented (hotmart-api-traps.md §14.1 lists the parameter only),
 and a misread would silently drop statuses. One status per request cannot be misread, costs
 one extra call per status, and each sale is still counted once (deduplicated by transaction).
+The walks run a few at a time and are then taken in status order, so the result never depends
+on which answer came first.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,8 +28,18 @@ from ..errors import HotmartMcpError, InvalidInput
 from ..membrane.models import ProxyRequest
 from ..zones import iso_in_zone
 from .catalogue import SALE_STATUSES
-from .paging import STOP_MAX_PAGES, OnPage, Send, Sleep, fetch_all
+from .page_reads import (
+    MAX_TRANSIENT_WAIT_S,
+    PAGE_SIZE,
+    OnPage,
+    Send,
+    Sleep,
+    TakingTurns,
+    WaitBudget,
+    Waits,
+)
 from .projection import with_select
+from .resume import ResumePoint
 from .sales_aggregate import (
     GROUP_DIMENSIONS,
     TIME_DIMENSIONS,
@@ -39,8 +52,8 @@ from .sales_aggregate import (
     totals_by_status,
 )
 from .sales_lookup import SALES_HISTORY_PATH as SALES_HISTORY_PATH
+from .walker import PageAllowance, PageWalker, Stop, StopReason, WalkLimits
 
-PAGE_SIZE = 500  # hotmart-api-traps.md §3: INFERRED common ceiling; larger values are clamped anyway
 SUMMARY_FIELDS = (
     "purchase.transaction",
     "purchase.status",
@@ -54,6 +67,8 @@ SUMMARY_FIELDS = (
     "product.name",
 )
 DEFAULT_MAX_PAGES = 200
+# Statuses walked at the same time: the backend runs a few CLI calls at once (its own limit).
+CONCURRENT_WALKS = 4
 # What Hotmart itself counts as a sale: the statuses its sales endpoints return by default
 # (hotmart-api-traps.md §8).
 SALE_COUNTED_STATUSES = ("APPROVED", "COMPLETE")
@@ -144,12 +159,15 @@ class _Progress:
     def __init__(self, on_page: OnPage | None) -> None:
         self.on_page = on_page
         self.pages = 0
-        self.status = ""
 
-    async def report(self, fetched: int, expected: int | None, message: str) -> None:
+    def of(self, status: str) -> OnPage:
+        """The page reports of the walk of ``status``."""
+        return functools.partial(self.report, status)
+
+    async def report(self, status: str, fetched: int, expected: int | None, message: str) -> None:
         self.pages += 1
         if self.on_page is not None:
-            await self.on_page(self.pages, None, f"{self.status}: {message}")
+            await self.on_page(self.pages, None, f"{status}: {message}")
 
 
 @dataclass
@@ -159,6 +177,65 @@ class _Walked:
     failures: list[dict[str, Any]]
     waits: list[dict[str, Any]]
     duplicates: int
+
+
+@dataclass
+class _StatusPages:
+    """What the walk of one status read: its pages' items in order, and how it ended."""
+
+    status: str
+    pages: list[list[Any]] = field(default_factory=list)
+    stop: Stop = field(default_factory=lambda: Stop(StopReason.COMPLETE))
+    error: HotmartMcpError | None = None
+    unexpected: Exception | None = None
+    waits: list[dict[str, Any]] = field(default_factory=list)  # its rate-limit waits
+
+
+@dataclass
+class _SalesWalks:
+    """The walks of one summary: one request per status, one rate-limit budget for all.
+
+    ``retries`` is the retry budget of walks taken in order (lanes have their own, see below).
+    """
+
+    send: Send
+    base_query: list[tuple[str, str]]
+    rate_limits: WaitBudget
+    retries: WaitBudget
+    progress: _Progress
+    turns: TakingTurns = field(default_factory=TakingTurns)
+
+    async def walk(
+        self,
+        into: _StatusPages,
+        max_pages: int,
+        *,
+        allowance: PageAllowance | None = None,
+        resume: ResumePoint | None = None,
+        retries: WaitBudget | None = None,
+    ) -> None:
+        """Append the pages of ``into.status`` to ``into`` and note how the walk ended (or failed)."""
+        request = ProxyRequest(
+            SALES_HISTORY_PATH,
+            query=with_select([*self.base_query, ("transaction_status", into.status)], SUMMARY_FIELDS),
+        )
+        waits = Waits(self.rate_limits, retries or self.retries, into.waits, turns=self.turns)
+        walker = PageWalker(
+            self.send,
+            request,
+            WalkLimits(max_pages),
+            waits,
+            resume=resume,
+            on_page=self.progress.of(into.status),
+            allowance=allowance,
+        )
+        try:
+            async for page in walker.pages():
+                into.pages.append(page.items)
+        except HotmartMcpError as exc:
+            into.error = exc
+            return
+        into.stop = walker.stop
 
 
 async def walk_sales(
@@ -173,14 +250,11 @@ async def walk_sales(
     sleep: Sleep = anyio.sleep,
     max_rate_limit_wait_s: float = 30,
 ) -> _Walked:
-    """Read every page of sales history for each status, one walk per status; sales deduplicated."""
-    sales: list[Sale] = []
-    seen: set[str] = set()
-    duplicates = 0
-    pages = 0
-    failures: list[dict[str, Any]] = []
-    waits: list[dict[str, Any]] = []
-    retry_waits: list[dict[str, Any]] = []  # shared by every walk: one retry budget for the summary
+    """Read every page of sales history for each status, one walk per status; sales deduplicated.
+
+    The statuses are walked concurrently (CONCURRENT_WALKS at a time), then taken in order as if
+    walked one after another: the same sales, totals, duplicates and page limits every time.
+    """
     base_query: list[tuple[str, str]] = [
         ("start_date", str(start_ms)),
         ("end_date", str(end_ms)),
@@ -188,48 +262,112 @@ async def walk_sales(
     ]
     if product_id is not None:
         base_query.append(("product_id", str(product_id)))
+    walks = _SalesWalks(
+        send,
+        base_query,
+        WaitBudget(max_rate_limit_wait_s, sleep),
+        WaitBudget(MAX_TRANSIENT_WAIT_S, sleep),
+        _Progress(on_page),
+    )
+    read = await _walk_concurrently(walks, statuses, max_pages)
+    return await _in_order(walks, read, max_pages)
 
-    progress = _Progress(on_page)
-    for status in statuses:
-        if pages >= max_pages:
-            failures.append({"status": status, "reason": "not fetched: max_pages was used up"})
+
+async def _walk_concurrently(
+    walks: _SalesWalks, statuses: Sequence[str], max_pages: int
+) -> list[_StatusPages]:
+    """Walk every status in CONCURRENT_WALKS lanes, fetching at most ``max_pages`` pages between them.
+
+    Each lane takes the next status in order and walks it to the end. Lanes wait side by side, so
+    each has the retry budget a single walk had: the summary never waits longer than before. The
+    rate-limit budget stays one for all (the quota is the account's, not a lane's).
+    """
+    allowance = PageAllowance(max_pages)
+    read = [_StatusPages(status) for status in statuses]
+    waiting = iter(read)
+
+    async def lane() -> None:
+        retries = WaitBudget(walks.retries.limit_s, walks.retries.sleep)
+        for into in waiting:
+            try:
+                await walks.walk(into, max_pages, allowance=allowance, retries=retries)
+            except Exception as exc:  # raised after every walk ended, in status order (no ExceptionGroup)
+                into.unexpected = exc
+
+    async with anyio.create_task_group() as group:
+        for _ in range(min(CONCURRENT_WALKS, len(read))):
+            group.start_soon(lane)
+    for into in read:
+        if into.unexpected is not None:
+            raise into.unexpected
+    return read
+
+
+async def _in_order(walks: _SalesWalks, read: list[_StatusPages], max_pages: int) -> _Walked:
+    """The walks taken in status order, each within the pages the statuses before it left.
+
+    A walk that the shared allowance stopped before its share is continued here; pages a walk
+    read beyond its share are left out (at most ``max_pages`` pages are counted).
+    """
+    taken = _Taken()
+    failures: list[dict[str, Any]] = []
+    for into in read:
+        left = max_pages - taken.pages
+        if left <= 0:
+            failures.append({"status": into.status, "reason": "not fetched: max_pages was used up"})
             continue
-        request = ProxyRequest(
-            SALES_HISTORY_PATH,
-            query=with_select([*base_query, ("transaction_status", status)], SUMMARY_FIELDS),
-        )
-        progress.status = status
-        try:
-            walk = await fetch_all(
-                send,
-                request,
-                max_pages=max_pages - pages,
-                on_page=progress.report,
-                sleep=sleep,
-                max_rate_limit_wait_s=max(max_rate_limit_wait_s - sum(w["waited_s"] for w in waits), 0),
-                retry_waits=retry_waits,
-            )
-        except HotmartMcpError as exc:
-            if pages == 0 and not failures:
-                raise  # nothing read at all: the agent needs the real error (login, connection, ...)
-            failures.append({"status": status, "reason": exc.message})
+        if into.error is None and into.stop.reason is StopReason.MAX_PAGES and len(into.pages) < left:
+            await _continue(walks, into, left)
+        if into.error is not None:
+            if taken.pages == 0 and not failures:
+                raise into.error  # nothing read at all: the agent needs the real error (login, ...)
+            failures.append({"status": into.status, "reason": into.error.message})
             continue
-        pages += walk.pages_fetched
-        waits.extend({**wait, "status": status} for wait in walk.rate_limit_waits)
-        for item in walk.items:
+        taken.add(into.status, into.pages[:left])
+        reason = _why_incomplete(into, left, max_pages)
+        if reason is not None:
+            failures.append({"status": into.status, "reason": reason})
+    waits = [{**wait, "status": into.status} for into in read for wait in into.waits]
+    return _Walked(taken.sales, taken.pages, failures, waits, taken.duplicates)
+
+
+@dataclass
+class _Taken:
+    """The sales counted so far, each transaction once."""
+
+    sales: list[Sale] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
+    pages: int = 0
+    duplicates: int = 0
+
+    def add(self, status: str, pages: list[list[Any]]) -> None:
+        self.pages += len(pages)
+        for item in (item for page in pages for item in page):
             sale = sale_from_item(item, status)
             if sale.transaction is not None:
-                if sale.transaction in seen:  # a cursor that repeats, or a sale that changed status
-                    duplicates += 1
+                if sale.transaction in self.seen:  # a cursor that repeats, or a sale that changed status
+                    self.duplicates += 1
                     continue
-                seen.add(sale.transaction)
-            sales.append(sale)
-        if not walk.complete:
-            reason = walk.incomplete_reason or walk.stop_reason
-            if walk.stop_reason == STOP_MAX_PAGES:
-                reason = f"max_pages={max_pages} was reached while reading {status}"
-            failures.append({"status": status, "reason": reason})
-    return _Walked(sales, pages, failures, waits, duplicates)
+                self.seen.add(sale.transaction)
+            self.sales.append(sale)
+
+
+def _why_incomplete(into: _StatusPages, share: int, max_pages: int) -> str | None:
+    """Why the walk of ``into.status`` did not read every page within its ``share``; None if it did."""
+    complete = into.stop.reason is StopReason.COMPLETE
+    if len(into.pages) > share or (len(into.pages) == share and not complete):
+        return f"max_pages={max_pages} was reached while reading {into.status}"
+    return None if complete else into.stop.explanation or into.stop.reason.value
+
+
+async def _continue(walks: _SalesWalks, into: _StatusPages, share: int) -> None:
+    """Read on where the shared allowance stopped ``into``, up to ``share`` pages in all."""
+    before = len(into.pages)
+    await walks.walk(into, share - before, resume=into.stop.resume_point)
+    if into.error is not None and len(into.pages) > 0:
+        # Pages were read before this one: the walk stops here, as a later page failing does.
+        explanation = f"Page {len(into.pages) + 1} failed: {into.error.message}"
+        into.stop, into.error = Stop(StopReason.ERROR, explanation), None
 
 
 async def summarize_sales(
@@ -261,57 +399,26 @@ async def summarize_sales(
     counted: list[str] = list(SALE_COUNTED_STATUSES) if statuses is None else normalise_statuses(statuses)
     walked_statuses = list(SALE_STATUSES) if statuses is None else counted
     walked = await walk_sales(
-        send,
-        start_ms=start_ms,
-        end_ms=end_ms,
-        statuses=walked_statuses,
-        product_id=product_id,
-        on_page=on_page,
-        max_pages=max_pages,
-        sleep=sleep,
-        max_rate_limit_wait_s=max_rate_limit_wait_s,
-    )
+        send, start_ms=start_ms, end_ms=end_ms, statuses=walked_statuses, product_id=product_id,
+        on_page=on_page, max_pages=max_pages, sleep=sleep, max_rate_limit_wait_s=max_rate_limit_wait_s,
+    )  # fmt: skip
     failed = {failure["status"] for failure in walked.failures}
     headline_sales = [sale for sale in walked.sales if sale.status in counted]
     headline = Money()
     for sale in headline_sales:
         headline.add(sale)
-    by_status = totals_by_status(headline_sales, counted)
     others = [status for status in walked_statuses if status not in counted]
-    not_counted = None
-    if others:
-        other_totals = totals_by_status((s for s in walked.sales if s.status not in counted), others)
-        rows = _status_rows(other_totals, failed)
-        not_counted = {
-            "statuses": others,
-            "count": sum(money.count for money in other_totals.values()),
-            # Statuses read in full without a sale are left out: `statuses` already names them.
-            "by_status": {status: row for status, row in rows.items() if row["count"] or not row["complete"]},
-            "note": "Read but not counted as sales (never added to count or by_currency); pass statuses "
-            "to count some of them.",
-        }
-    period = {
-        "start": iso_in_zone(start_ms, zone),
-        "end": iso_in_zone(end_ms, zone),
-        "start_ms": start_ms,
-        "end_ms": end_ms,
-    }
-    label = zone_label or zone.key
-    incomplete_reason = (
-        "Not every page was read, so the totals are too low: "
-        + "; ".join(f"{failure['status']}: {failure['reason']}" for failure in walked.failures)
-        if walked.failures
-        else None
-    )
+    not_counted = _not_counted(walked, counted, others, failed) if others else None
+    period = _period(start_ms, end_ms, zone)
     return SalesSummary(
         counted=_counted_sentence(counted, statuses is None, period, zone.key, product_id),
-        timezone=label,
+        timezone=zone_label or zone.key,
         count=headline.count,
         by_currency=headline.to_dict(),
-        by_status=_status_rows(by_status, failed),
+        by_status=_status_rows(totals_by_status(headline_sales, counted), failed),
         pages=walked.pages,
         complete=not walked.failures,
-        incomplete_reason=incomplete_reason,
+        incomplete_reason=_incomplete_reason(walked.failures),
         period=period,
         statuses=counted,
         not_counted=not_counted,
@@ -320,6 +427,36 @@ async def summarize_sales(
         duplicates_skipped=walked.duplicates,
         rate_limit_waits=walked.waits,
     )
+
+
+def _period(start_ms: int, end_ms: int, zone: ZoneInfo) -> dict[str, Any]:
+    return {
+        "start": iso_in_zone(start_ms, zone),
+        "end": iso_in_zone(end_ms, zone),
+        "start_ms": start_ms,
+        "end_ms": end_ms,
+    }
+
+
+def _incomplete_reason(failures: list[dict[str, Any]]) -> str | None:
+    if not failures:
+        return None
+    reasons = "; ".join(f"{failure['status']}: {failure['reason']}" for failure in failures)
+    return f"Not every page was read, so the totals are too low: {reasons}"
+
+
+def _not_counted(walked: _Walked, counted: list[str], others: list[str], failed: set[str]) -> dict[str, Any]:
+    """The statuses read but kept out of the headline, with their own counts."""
+    other_totals = totals_by_status((sale for sale in walked.sales if sale.status not in counted), others)
+    rows = _status_rows(other_totals, failed)
+    return {
+        "statuses": others,
+        "count": sum(money.count for money in other_totals.values()),
+        # Statuses read in full without a sale are left out: `statuses` already names them.
+        "by_status": {status: row for status, row in rows.items() if row["count"] or not row["complete"]},
+        "note": "Read but not counted as sales (never added to count or by_currency); pass statuses "
+        "to count some of them.",
+    }
 
 
 def _status_rows(totals: dict[str, Money], failed: set[str]) -> dict[str, dict[str, Any]]:

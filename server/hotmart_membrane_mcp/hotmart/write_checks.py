@@ -20,8 +20,8 @@ from typing import Any
 
 from ..errors import InvalidInput
 from .catalogue import find_endpoint
+from .page_reads import Send
 from .refunds import Refund, refund_in_action, refund_in_request, refund_line
-from .sales_lookup import SendRequest
 
 COUPON_CREATE = ("POST", "/products/api/v1/product/{product_id}/coupon")
 # hotmart-api-traps.md §14.5: discount is a fraction, 0 < d < 0.99; the code is required, at most 25
@@ -47,7 +47,7 @@ class WriteChecks:
         """
         self._coupon_lines()
 
-    async def facts(self, send: SendRequest | None) -> tuple[str, ...]:
+    async def facts(self, send: Send | None) -> tuple[str, ...]:
         """Every summary line: the coupon's, then (given ``send``) the refunded sale's, looked up.
 
         ``send`` is None when no human will read the summary: nothing is then read.

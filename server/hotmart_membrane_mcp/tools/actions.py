@@ -88,6 +88,8 @@ def register(server: MCPServer, state: ServerState) -> None:
         confirm_token: ConfirmTokenArg = None,
     ) -> Annotated[CallToolResult, RunActionOutput] | InputRequiredResult:
         call = await prepare_run(state, action_id, input, connection_id, confirm_token)
+        # An action may change what cached pages say (even one not known as a write): forget them.
+        state.page_cache.clear()
         if call.info.is_write:
             return await run_write(ctx, state, call)
         return await run_read(state, call)

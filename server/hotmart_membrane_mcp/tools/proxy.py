@@ -144,6 +144,7 @@ def register(server: MCPServer, state: ServerState) -> None:
             data = await read(ctx, state, connection, request, options, zone)
             ProxyRequestOutput.model_validate(data)  # the dict is sent as built (explicit nulls kept)
             return ok_data(data)
+        state.page_cache.clear()  # a write may change what cached pages say
         response = await state.backend.request(connection, request)
         return ok(ProxyRequestOutput(status="ok", http_status=response.status, body=response.body))
 

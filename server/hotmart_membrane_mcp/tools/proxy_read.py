@@ -9,6 +9,7 @@ other endpoint is one call whose body the server's result budget shortens if it 
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
@@ -24,37 +25,44 @@ from ..hotmart.catalogue import Endpoint, find_endpoint
 from ..hotmart.cursor import Cursor
 from ..hotmart.dates import convert_dates
 from ..hotmart.empty_hints import empty_result_hints
-from ..hotmart.export import resolve_export_path, save_export
+from ..hotmart.export import ExportWriter, resolve_export_path
 from ..hotmart.filters import Condition, describe, matches, parse_where
-from ..hotmart.paging import (
-    STOP_BUDGET,
-    STOP_COMPLETE,
-    STOP_MAX_PAGES,
+from ..hotmart.page_reads import (
+    MAX_TRANSIENT_WAIT_S,
+    PAGE_SIZE,
     NotAList,
-    PagedResult,
     Send,
     Sleep,
-    fetch_all,
+    WaitBudget,
+    Waits,
     send_read,
 )
+from ..hotmart.paging import STOP_BUDGET, STOP_COMPLETE, STOP_MAX_PAGES, PagedResult, collect
 from ..hotmart.projection import parse_fields, project, project_items, with_select
 from ..hotmart.pushdown import Pushed, as_query, push_down
 from ..hotmart.readable_dates import with_iso_dates
-from ..hotmart.resume import PageSpan, decode_token, encode_token, is_resume_token, query_fingerprint
+from ..hotmart.resume import (
+    PageSpan,
+    ResumePoint,
+    decode_token,
+    encode_token,
+    is_resume_token,
+    query_fingerprint,
+)
+from ..hotmart.walker import PageWalker, WalkLimits
 from ..hotmart.warnings import unknown_path_warning, warnings_for
 from ..membrane.models import ProxyRequest, ProxyResponse
 from ..safety.classify import fill_path
 from ..zones import Zone
 from .budget import describe_list
-from .hotmart_io import progress_to, sender
 from .models import partial_notice
 from .state import ServerState
 
 DEFAULT_MAX_PAGES = 50
 MAX_PAGES_LIMIT = 1000
-PAGE_SIZE = "500"  # hotmart-api-traps.md §3: INFERRED common ceiling; bigger values are clamped anyway
 MAX_RATE_LIMIT_WAIT_S = 30.0  # in total per call; Hotmart's window is one minute (hotmart-api-traps.md §13)
-LIST_SHAPES = ("paged", "array")
+# Catalogue shapes of the endpoints whose answer is a list of items (read as pages).
+PAGED_ENDPOINT_SHAPES = ("paged", "array")
 
 
 @dataclass(frozen=True)
@@ -148,9 +156,24 @@ async def read(
     return result
 
 
-async def _read(
-    ctx: Context, state: ServerState, connection: str, request: ProxyRequest, options: ReadOptions, zone: Zone
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class _Plan:
+    """A GET made ready to send: its query with dates, pushed conditions and paging, and its token."""
+
+    path: str
+    endpoint: Endpoint | None
+    query: tuple[tuple[str, str], ...]
+    sent: ProxyRequest
+    fingerprint: str
+    point: ResumePoint | None
+    pushed: list[Pushed]
+    conversions: list[dict[str, Any]]
+    warnings: list[str]
+
+
+def _plan(
+    state: ServerState, connection: str, request: ProxyRequest, options: ReadOptions, zone: Zone
+) -> _Plan:
     path = fill_path(request.path, request.path_params)
     endpoint = find_endpoint("GET", path)
     query, token = _take_resume_token(request.query, options.resume_token)
@@ -159,88 +182,170 @@ async def _read(
     pushed = push_down(endpoint, options.where, query)
     query = (*query, *as_query(pushed))
     if options.all_pages and not any(key == "max_results" for key, _ in query):
-        query = (*query, ("max_results", PAGE_SIZE))
+        query = (*query, ("max_results", str(PAGE_SIZE)))
     warnings = warnings_for(endpoint, query) if endpoint else [unknown_path_warning("GET", path)]
-    export_dir = Path(state.settings.export_dir)
     if options.save_to:
-        resolve_export_path(options.save_to, export_dir)  # refuse a bad path before any call
+        # Refuse a bad path before any call.
+        resolve_export_path(options.save_to, Path(state.settings.export_dir))
     fingerprint = query_fingerprint("GET", path, (*query, *_where_pairs(options)), scope=connection)
     point = decode_token(token, fingerprint) if token else None
     selected = _selected_fields(options)
     sent = replace(request, query=with_select(query, selected) if selected else query)
-    head: dict[str, Any] = {"status": "ok", "http_status": None, "body": None}
-    notes = {"date_conversions": conversions, "warnings": warnings}
+    return _Plan(path, endpoint, query, sent, fingerprint, point, list(pushed), conversions, warnings)
 
-    send = sender(state, connection)
-    if not _is_list_read(endpoint, options, point is not None):
+
+async def _read(
+    ctx: Context, state: ServerState, connection: str, request: ProxyRequest, options: ReadOptions, zone: Zone
+) -> dict[str, Any]:
+    plan = _plan(state, connection, request, options, zone)
+    send = functools.partial(state.backend.request, connection)
+    if not _is_list_read(plan.endpoint, options, plan.point is not None):
         if options.filters:
             raise InvalidInput(
-                f"where and count_only apply to list reads; GET {path} returns one object.", field="where"
+                f"where and count_only apply to list reads; GET {plan.path} returns one object.",
+                field="where",
             )
-        response = await _send_with_select_fallback(send, sent, bool(options.fields), state.sleep)
+        response = await _send_with_select_fallback(send, plan.sent, bool(options.fields), state.sleep)
         body = with_iso_dates(_project_body(response.body, options.fields), zone.info)
-        return {**head, "http_status": response.status, "body": body, **notes}
-
+        notes = {"date_conversions": plan.conversions, "warnings": plan.warnings}
+        return {"status": "ok", "http_status": response.status, "body": body, **notes}
+    # Following a continuation token reads the page it points into again: continue from memory.
+    pages = state.page_cache.sender(send, connection, reuse=plan.point is not None)
     try:
-        walk = await fetch_all(
-            send,
-            sent,
-            max_pages=options.max_pages if options.all_pages else 1,
-            on_page=progress_to(ctx),
-            sleep=state.sleep,
-            max_rate_limit_wait_s=MAX_RATE_LIMIT_WAIT_S if options.all_pages else 0,
-            resume=point,
-            stop_after_chars=None
-            if options.save_to or options.count_only
-            else state.settings.max_result_chars,
-            counts_toward_stop=(lambda item: matches(item, options.where)) if options.where else None,
-        )
+        if options.save_to:
+            return await _save_pages(ctx, state, plan, options, zone, pages)
+        return await _read_pages(ctx, state, plan, options, zone, pages)
     except NotAList as exc:
-        raise _paging_asked_of_a_non_list(exc, endpoint, options, path) from None
+        raise _paging_asked_of_a_non_list(exc, plan.endpoint, options, plan.path) from None
+
+
+def _walk_options(state: ServerState, options: ReadOptions) -> tuple[WalkLimits, Waits]:
+    """How far a list read walks: one page, or up to max_pages with rate-limit waits (all_pages)."""
+    limits = WalkLimits(
+        options.max_pages if options.all_pages else 1,
+        stop_after_chars=None if options.save_to or options.count_only else state.settings.max_result_chars,
+        counts_toward_stop=functools.partial(matches, conditions=options.where) if options.where else None,
+    )
+    rate_limit_wait_s = MAX_RATE_LIMIT_WAIT_S if options.all_pages else 0
+    return limits, Waits(
+        WaitBudget(rate_limit_wait_s, state.sleep), WaitBudget(MAX_TRANSIENT_WAIT_S, state.sleep)
+    )
+
+
+async def _read_pages(
+    ctx: Context, state: ServerState, plan: _Plan, options: ReadOptions, zone: Zone, send: Send
+) -> dict[str, Any]:
+    """The pages in the result, cut to the budget with a token at the first item left out."""
+    walker = PageWalker(
+        send, plan.sent, *_walk_options(state, options), resume=plan.point, on_page=ctx.report_progress
+    )
+    walk = await collect(walker)
     kept, spans = _matching(walk.items, walk.spans, options.where)
     items, unmatched = project_items(kept, options.fields)
     items = with_iso_dates(items, zone.info)
-    notes["warnings"] = warnings + _walk_warnings(walk, unmatched)
-    if not items and walk.complete and point is None:
-        notes["warnings"] += empty_result_hints(endpoint, query)
-    head = {**head, "http_status": walk.http_status, **_walk_facts(walk, options)}
+    # With `where`, the list is the matching items: their number is known only once every page was read.
+    total_items = (len(kept) if walk.complete else None) if options.where else walk.known_total
+    head = _list_head(walk, plan, options, _Counts(len(walk.items), len(kept), unmatched))
+    if options.count_only:
+        after = None if walk.resume_point is None else encode_token(walk.resume_point, plan.fingerprint)
+        rest = None if after is None else _COUNT_REST
+        return {
+            **head,
+            "truncated": False,
+            "total_items": total_items,
+            "next_page_token": after,
+            "how_to_get_rest": rest,
+        }
+    return _described_list(head, items, plan, (spans, walk.resume_point), total_items)
+
+
+def _described_list(
+    head: dict[str, Any],
+    items: list[Any],
+    plan: _Plan,
+    origin: tuple[list[PageSpan], ResumePoint | None],
+    total_items: int | None,
+) -> dict[str, Any]:
+    """The items as the result's body, whole; the server cuts them to the budget (a token names the cut).
+
+    ``origin``: the spans placing each item on its Hotmart page, and where to continue after the last.
+    """
+    cursor = Cursor(plan.fingerprint, tuple(origin[0]), origin[1])
+    array = plan.endpoint is not None and plan.endpoint.shape == "array"
+    body: Any = items if array else {"items": items}
+    payload = {**head, "body": body}
+    # Whole here; the server cuts it to the budget with this cursor (tools/budget).
+    return describe_list(payload, "body" if array else "body.items", cursor=cursor, total_items=total_items)
+
+
+async def _save_pages(
+    ctx: Context, state: ServerState, plan: _Plan, options: ReadOptions, zone: Zone, send: Send
+) -> dict[str, Any]:
+    """Every page written to the save_to file as it arrives; the result says where and what."""
+    assert options.save_to is not None
+    walker = PageWalker(
+        send, plan.sent, *_walk_options(state, options), resume=plan.point, on_page=ctx.report_progress
+    )
+    counts = _Counts()
+    # A year of sales is megabytes of CSV: the file is written off the event loop, a page at a time.
+    writer = await anyio.to_thread.run_sync(ExportWriter, options.save_to, Path(state.settings.export_dir))
+    with writer:
+        async for page in walker.pages():
+            items = counts.take(page.items, options)
+            await anyio.to_thread.run_sync(writer.write, with_iso_dates(items, zone.info))
+        saved = await anyio.to_thread.run_sync(writer.finish)
+    walk = PagedResult.of(walker, [], [])
+    complete_total = counts.read if walk.complete and walk.started_at_beginning else None
+    known_total = walk.total_results if walk.total_results is not None else complete_total
+    total_items = (counts.matched if walk.complete else None) if options.where else known_total
+    after = None if walk.resume_point is None else encode_token(walk.resume_point, plan.fingerprint)
+    return {
+        **_list_head(walk, plan, options, counts),
+        "saved": asdict(saved),
+        "truncated": False,
+        "total_items": total_items,
+        "next_page_token": after,
+        "how_to_get_rest": None if after is None else _SAVED_REST,
+    }
+
+
+@dataclass
+class _Counts:
+    """Items read and matched so far, and the ``fields`` no item had."""
+
+    read: int = 0
+    matched: int = 0
+    unmatched: list[str] | None = None  # None until a page with items was seen
+
+    def take(self, items: list[Any], options: ReadOptions) -> list[Any]:
+        """The items of one page that meet ``where``, projected to ``fields``."""
+        kept = [item for item in items if matches(item, options.where)] if options.where else items
+        projected, unmatched = project_items(kept, options.fields)
+        self.read, self.matched = self.read + len(items), self.matched + len(kept)
+        if kept:  # a field is unmatched when no page had it
+            self.unmatched = (
+                unmatched if self.unmatched is None else [f for f in self.unmatched if f in unmatched]
+            )
+        return projected
+
+
+def _list_head(walk: PagedResult, plan: _Plan, options: ReadOptions, counts: _Counts) -> dict[str, Any]:
+    """What a list read says besides its items: how far the walk got, warnings, filter counts."""
+    warnings = plan.warnings + _walk_warnings(walk, counts.unmatched or [])
+    if not counts.matched and walk.complete and plan.point is None:
+        warnings += empty_result_hints(plan.endpoint, plan.query)
+    head: dict[str, Any] = {
+        "status": "ok",
+        "http_status": walk.http_status,
+        "body": None,
+        **_walk_facts(walk, options),
+    }
     if _is_partial(walk, options):
         # The first words an agent reads say that data is missing (complete: false says it too).
         head = {"partial": partial_notice(head["incomplete_reason"]), **head}
     if options.filters:
-        head.update(_filter_facts(walk, kept, pushed, options))
-    cursor = Cursor(fingerprint, tuple(spans), walk.resume_point)
-    # With `where`, the list is the matching items: their number is known only once every page was read.
-    total_items = (len(kept) if walk.complete else None) if options.where else walk.known_total
-    if options.count_only:
-        return {
-            **head,
-            **notes,
-            "truncated": False,
-            "total_items": total_items,
-            "next_page_token": None
-            if walk.resume_point is None
-            else encode_token(walk.resume_point, fingerprint),
-            "how_to_get_rest": None if walk.resume_point is None else _COUNT_REST,
-        }
-    if options.save_to:
-        # A year of sales is megabytes of CSV: write it off the event loop.
-        saved = await anyio.to_thread.run_sync(save_export, items, options.save_to, export_dir)
-        after = cursor.token_at(len(items))
-        return {
-            **head,
-            **notes,
-            "saved": asdict(saved),
-            "truncated": False,
-            "total_items": total_items,
-            "next_page_token": after,
-            "how_to_get_rest": None if after is None else _SAVED_REST,
-        }
-    array = endpoint is not None and endpoint.shape == "array"
-    body: Any = items if array else {"items": items}
-    payload = {**head, "body": body, **notes}
-    # Whole here; the server cuts it to the budget with this cursor (tools/budget).
-    return describe_list(payload, "body" if array else "body.items", cursor=cursor, total_items=total_items)
+        head.update(_filter_facts(counts, plan.pushed, options))
+    return {**head, "date_conversions": plan.conversions, "warnings": warnings}
 
 
 _SAVED_REST = (
@@ -288,10 +393,8 @@ def _matching(
     return kept, kept_spans
 
 
-def _filter_facts(
-    walk: PagedResult, kept: list[Any], pushed: Sequence[Pushed], options: ReadOptions
-) -> dict[str, Any]:
-    facts: dict[str, Any] = {"read_items": len(walk.items), "matched_items": len(kept)}
+def _filter_facts(counts: _Counts, pushed: Sequence[Pushed], options: ReadOptions) -> dict[str, Any]:
+    facts: dict[str, Any] = {"read_items": counts.read, "matched_items": counts.matched}
     if pushed:
         facts["pushed_down"] = [
             {"condition": item.index, "param": item.param, "values": list(item.values)} for item in pushed
@@ -317,7 +420,7 @@ def _take_resume_token(
 
 
 def _is_list_read(endpoint: Endpoint | None, options: ReadOptions, resuming: bool) -> bool:
-    if endpoint is not None and endpoint.shape in LIST_SHAPES:
+    if endpoint is not None and endpoint.shape in PAGED_ENDPOINT_SHAPES:
         return True
     return options.all_pages or bool(options.save_to) or resuming
 
@@ -338,7 +441,7 @@ def _paging_asked_of_a_non_list(
 ) -> Exception:
     """InvalidInput when the agent asked to page an endpoint that is not a list; else Hotmart's odd answer."""
     asked = [name for name in ("all_pages", "save_to", "resume_token") if name in options.given()]
-    if asked and (endpoint is None or endpoint.shape not in LIST_SHAPES):
+    if asked and (endpoint is None or endpoint.shape not in PAGED_ENDPOINT_SHAPES):
         return InvalidInput(
             f"{asked[0]} reads the pages of a list, and Hotmart's answer to GET {path} is not a list of "
             f"items. {exc.message}",
@@ -372,7 +475,7 @@ def _walk_facts(walk: PagedResult, options: ReadOptions) -> dict[str, Any]:
     return {
         "complete": walk.complete,
         "pages_fetched": walk.pages_fetched,
-        "stop_reason": walk.stop_reason,
+        "stop_reason": walk.stop_reason.value,
         "incomplete_reason": reason,
         "rate_limit_waits": walk.rate_limit_waits,
     }

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import anyio
 
 from ..config import Settings
+from ..hotmart.page_cache import PageCache
 from ..hotmart.paging import Sleep
 from ..membrane.backend import MembraneBackend
 from ..membrane.models import Action
@@ -38,12 +39,15 @@ class ServerState:
     confirmations: ConfirmationStore = field(init=False)
     # The sign-in link handed out per pending connection, reused while fresh (issue #10).
     sign_in_links: SignInLinks = field(init=False)
+    # The last pages read, so following a continuation token does not fetch its page again (issue #9).
+    page_cache: PageCache = field(init=False)
 
     def __post_init__(self) -> None:
         self.search_cache = TtlCache(self.clock, CACHE_TTL_S)
         self.action_cache = TtlCache(self.clock, CACHE_TTL_S)
         self.confirmations = ConfirmationStore(self.clock)
         self.sign_in_links = SignInLinks(self.clock)
+        self.page_cache = PageCache(self.clock)
 
     def remember_actions(self, actions: list[Action]) -> None:
         """Keep actions seen in a search so run_action can validate input without another CLI call."""

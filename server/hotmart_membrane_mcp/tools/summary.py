@@ -1,12 +1,14 @@
 """``sales_summary``: correct sales totals for a period, per currency, status and group, over every page.
 
 A tool rather than a proxy_request mode: the answer is a handful of numbers computed from
-thousands of sales, so the agent never holds the sales themselves, and the walk (one status
-at a time, deduplicated, gross values in Decimal) is done the same way every time.
+thousands of sales, so the agent never holds the sales themselves, and the walk (one per status,
+a few at a time but taken in status order, deduplicated, gross values in Decimal) is done the
+same way every time.
 """
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated, Any, Literal
 
 from mcp.server.mcpserver import Context, MCPServer
@@ -25,7 +27,6 @@ from ..hotmart.sales_summary import (
 )
 from ..zones import Zone, request_zone
 from .arguments import ConnectionIdArg, TimezoneArg
-from .hotmart_io import progress_to, sender
 from .models import PARTIAL_DESCRIPTION, OutputModel, partial_notice
 from .resolution import resolve_connection_id
 from .results import ok
@@ -154,7 +155,7 @@ def register(server: MCPServer, state: ServerState) -> None:
         connection = await resolve_connection_id(state, connection_id)
 
         summary = await summarize_sales(
-            sender(state, connection),
+            functools.partial(state.backend.request, connection),
             start_ms=start_ms,
             end_ms=end_ms,
             statuses=wanted,
@@ -162,7 +163,7 @@ def register(server: MCPServer, state: ServerState) -> None:
             zone=zone.info,
             zone_label=zone.describe(),
             group=group,
-            on_page=progress_to(ctx),
+            on_page=ctx.report_progress,
             max_pages=max_pages,
             sleep=state.sleep,
         )

@@ -15,17 +15,17 @@ whether such facts may be read, and through which connection.
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
 from mcp.server.mcpserver import Context
 from mcp.types import CallToolResult, InputRequiredResult, ToolAnnotations
 
 from ..config import WritesMode
-from ..membrane.models import ProxyRequest, ProxyResponse
+from ..hotmart.page_reads import Send
 from ..safety.gate import ConfirmationRequired, Declined, Proceed, authorize_write
 from ..safety.resolved import ResolvedWrite
-from .hotmart_io import sender
 from .models import GatedOutput
 from .results import ok
 from .state import ServerState
@@ -108,9 +108,7 @@ def _not_sent(
     )
 
 
-def summary_reader(
-    state: ServerState, connection_id: str
-) -> Callable[[ProxyRequest], Awaitable[ProxyResponse]] | None:
+def summary_reader(state: ServerState, connection_id: str) -> Send | None:
     """What a domain check may read with to complete a write's summary, or None for "read nothing".
 
     Only in confirm mode does a human read the summary; in allow mode a lookup would only delay
@@ -118,7 +116,7 @@ def summary_reader(
     """
     if state.settings.writes != "confirm":
         return None
-    return sender(state, connection_id)
+    return functools.partial(state.backend.request, connection_id)
 
 
 def write_tool_annotations(mode: WritesMode, *, saves_files: bool = False) -> ToolAnnotations:
