@@ -100,3 +100,22 @@ async def test_the_page_cache_answers_only_reused_reads_within_its_age_and_size(
     cache.clear()
     await reused(page("a"))
     assert inner.calls == 7
+
+
+async def test_a_hostile_page_token_from_hotmart_stops_the_walk_with_the_pages_read_so_far() -> None:
+    # ProxyRequest refuses a page_token that could smuggle a flag or a path into the request; one
+    # coming back from Hotmart on a later page must end the walk honestly, not lose the pages read.
+    calls: list[ProxyRequest] = []
+
+    async def send(request: ProxyRequest) -> ProxyResponse:
+        calls.append(request)
+        body = {"items": [{"n": len(calls)}], "page_info": {"next_page_token": "--output=/etc/passwd"}}
+        return ProxyResponse(status=200, body=body, headers={})
+
+    walker = PageWalker(send, REQUEST, WalkLimits(max_pages=5), waits())
+    pages = [page async for page in walker.pages()]
+
+    assert [page.items for page in pages] == [[{"n": 1}]]
+    assert len(calls) == 1  # the hostile token was never sent
+    assert walker.stop.reason is StopReason.ERROR and not walker.complete
+    assert walker.facts.error is not None and walker.facts.error["error_type"] == "invalid_input"
