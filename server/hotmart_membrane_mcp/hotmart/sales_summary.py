@@ -51,7 +51,7 @@ from .sales_aggregate import (
     sale_from_item,
     totals_by_status,
 )
-from .sales_lookup import SALES_HISTORY_PATH as SALES_HISTORY_PATH
+from .sales_lookup import SALES_HISTORY_PATH
 from .walker import PageAllowance, PageWalker, Stop, StopReason, WalkLimits
 
 SUMMARY_FIELDS = (

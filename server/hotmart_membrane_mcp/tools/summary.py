@@ -18,13 +18,8 @@ from pydantic import Field
 from ..errors import InvalidInput
 from ..hotmart.catalogue import SALE_STATUSES, find_endpoint
 from ..hotmart.dates import convert_dates
-from ..hotmart.sales_summary import (
-    DEFAULT_MAX_PAGES,
-    SALES_HISTORY_PATH,
-    grouping,
-    normalise_statuses,
-    summarize_sales,
-)
+from ..hotmart.sales_lookup import SALES_HISTORY_PATH
+from ..hotmart.sales_summary import DEFAULT_MAX_PAGES, grouping, normalise_statuses, summarize_sales
 from ..zones import Zone, request_zone
 from .arguments import ConnectionIdArg, TimezoneArg
 from .models import PARTIAL_DESCRIPTION, OutputModel, partial_notice
