@@ -102,3 +102,20 @@ async def test_a_run_action_in_between_makes_the_next_piece_fetch_its_page_again
 
     assert runner.sales_reads == 2
     assert again["body"]["items"][0] != first["body"]["items"][0]
+
+
+async def test_a_get_with_a_json_body_is_read_and_continued_like_any_other(sandbox: Sandbox) -> None:
+    # A body makes the request unhashable; the cache must still key it (it crashed the call once).
+    built, runner = server(sandbox, Clock())
+    arguments = {"path": SALES_HISTORY, "query": TWO_MONTHS, "body": {"note": "ignored by Hotmart"}}
+    async with Client(built) as client:
+        await client.call_tool("ensure_connection", {})
+        first = await client.call_tool("proxy_request", arguments)
+        assert not first.is_error, first.content
+        token = payload(first)["next_page_token"]
+        assert token is not None
+        reads_before = runner.sales_reads
+        second = await client.call_tool("proxy_request", {**arguments, "resume_token": token})
+
+    assert not second.is_error, second.content
+    assert runner.sales_reads == reads_before  # continued from the page already read

@@ -10,6 +10,7 @@ follow one of our tokens are answered from it; any write through the server clea
 
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,7 +21,14 @@ from .page_reads import Send
 MAX_PAGES = 2
 MAX_AGE_S = 60.0
 
-_Key = tuple[str, ProxyRequest]
+# The connection, then the request as text: a ProxyRequest with a JSON body (a GET may carry one)
+# is not hashable, and two equal bodies must find the same page.
+_Key = tuple[str, str]
+
+
+def _key(scope: str, request: ProxyRequest) -> _Key:
+    parts = [request.method, request.path, request.query, request.headers, request.body, request.path_params]
+    return scope, json.dumps(parts, sort_keys=True, separators=(",", ":"), default=str)
 
 
 class PageCache:
@@ -63,7 +71,7 @@ class _CachingSend:
     reuse: bool
 
     async def send(self, request: ProxyRequest) -> ProxyResponse:
-        key = (self.scope, request)
+        key = _key(self.scope, request)
         cached = self.cache.get(key) if self.reuse else None
         if cached is not None:
             return cached
