@@ -1,7 +1,7 @@
 """The Claude Desktop bundle's manifest (bundle/manifest.json) agrees with the package.
 
 `mcpb validate` and `mcpb pack` run in CI (scripts/build_mcpb.sh); these checks keep the manifest
-from drifting from the version, the tools and the variables config.py reads.
+from drifting from the version, the tools and the variables config/ reads.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from hotmart_membrane_mcp.tools import TOOL_NAMES
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = json.loads((ROOT / "bundle" / "manifest.json").read_text())
-# Issue #10 adds HOTMART_MCP_TIMEZONE to config.py; until then the server ignores it.
+# Issue #10 adds HOTMART_MCP_TIMEZONE to config/; until then the server ignores it.
 NOT_YET_IN_CONFIG = {"HOTMART_MCP_TIMEZONE"}
 
 
@@ -44,6 +44,6 @@ def test_the_user_setting_defaults_are_values_the_server_accepts() -> None:
     assert settings["writes"]["default"] == "confirm" and "confirm" in WRITES_MODES
     assert all(mode in settings["writes"]["description"] for mode in WRITES_MODES)
     assert settings["timeout_s"]["type"] == "number" and 0 < settings["timeout_s"]["default"] <= 3600
-    # An empty value means "not set" to config.py, so the optional ones default to empty strings.
+    # An empty value means "not set" to config/, so the optional ones default to empty strings.
     for name in ("connection_id", "export_dir", "timezone", "membrane_command"):
         assert settings[name]["default"] == "" and settings[name]["required"] is False

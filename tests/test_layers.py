@@ -2,7 +2,9 @@
 
 The graph is read from the source with ``ast`` (imports at module level and inside functions;
 those under ``if TYPE_CHECKING:`` are left out, they never run). Its nodes are the subpackages
-(tools, hotmart, safety, membrane, sandbox) and the top-level modules, each as its own node.
+(tools, hotmart, safety, membrane, config, sandbox, ...) and the top-level modules: every module
+of a subpackage belongs to its subpackage's node, so a rule on ``config`` holds for each of its
+modules, and imports between modules of one subpackage are not edges.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from pathlib import Path
 
 PACKAGE = "hotmart_membrane_mcp"
 PACKAGE_DIR = Path(__file__).resolve().parent.parent / "server" / PACKAGE
-SUBPACKAGES = ("tools", "hotmart", "safety", "membrane", "sandbox")
+SUBPACKAGES = ("tools", "hotmart", "safety", "membrane", "config", "sandbox")
 # The bottom: config and the leaves it reads values through, which import nothing but errors.
 # Each node's height: an import may only go to the same height (the cycle test still applies) or
 # lower. tools -> (hotmart domain, safety) -> membrane boundary -> config -> plain leaves.
@@ -31,8 +33,8 @@ SANDBOX = "sandbox"
 BOTTOM_LEAVES = frozenset({"errors", "formats", "zones"})
 
 
-def module_name(path: Path) -> str:
-    parts = path.relative_to(PACKAGE_DIR.parent).with_suffix("").parts
+def module_name(path: Path, package_dir: Path = PACKAGE_DIR) -> str:
+    parts = path.relative_to(package_dir.parent).with_suffix("").parts
     if parts[-1] == "__init__":
         parts = parts[:-1]
     return ".".join(parts)
@@ -64,9 +66,9 @@ def runtime_imports_in(node: ast.AST) -> Iterator[ast.Import | ast.ImportFrom]:
     yield from runtime_imports(node)
 
 
-def imported_modules(path: Path) -> set[str]:
+def imported_modules(path: Path, package_dir: Path = PACKAGE_DIR) -> set[str]:
     """Absolute names of the package modules that ``path`` imports (``from x import y`` adds x.y too)."""
-    current = module_name(path)
+    current = module_name(path, package_dir)
     package = current if path.name == "__init__.py" else current.rpartition(".")[0]
     found: set[str] = set()
     for node in runtime_imports(ast.parse(path.read_text(), str(path))):
@@ -94,8 +96,8 @@ def layer_of(module: str) -> str | None:
     return parts[1]
 
 
-def package_modules() -> dict[str, Path]:
-    return {module_name(path): path for path in sorted(PACKAGE_DIR.rglob("*.py"))}
+def package_modules(package_dir: Path = PACKAGE_DIR) -> dict[str, Path]:
+    return {module_name(path, package_dir): path for path in sorted(package_dir.rglob("*.py"))}
 
 
 def module_of(name: str, modules: dict[str, Path]) -> str | None:
@@ -105,15 +107,15 @@ def module_of(name: str, modules: dict[str, Path]) -> str | None:
     return name if name in modules else None
 
 
-def layer_edges() -> dict[tuple[str, str], list[str]]:
+def layer_edges(package_dir: Path = PACKAGE_DIR) -> dict[tuple[str, str], list[str]]:
     """(importing layer, imported layer) -> the module imports behind that edge."""
-    modules = package_modules()
+    modules = package_modules(package_dir)
     edges: dict[tuple[str, str], list[str]] = {}
     for name, path in modules.items():
         source = layer_of(name)
         if source is None:
             continue
-        targets = {module_of(imported, modules) for imported in imported_modules(path)}
+        targets = {module_of(imported, modules) for imported in imported_modules(path, package_dir)}
         for module in sorted(target for target in targets if target is not None):
             target = layer_of(module)
             if target is not None and target != source:
@@ -202,12 +204,49 @@ def test_every_import_points_down_or_sideways_never_up() -> None:
     assert not upward, upward
 
 
+def imports_from_config(edges: dict[tuple[str, str], list[str]]) -> dict[str, list[str]]:
+    return {target: imports for (source, target), imports in edges.items() if source == CONFIG}
+
+
 def test_config_imports_nothing_from_the_domain_only_the_bottom_leaves() -> None:
-    from_config = {
-        target: imports for (source, target), imports in layer_edges().items() if source == "config"
-    }
+    from_config = imports_from_config(layer_edges())
 
     assert set(from_config) <= BOTTOM_LEAVES, from_config
+
+
+def test_the_walk_reads_the_modules_inside_the_config_package_not_only_its_init() -> None:
+    config_modules = [name for name in package_modules() if layer_of(name) == CONFIG]
+    importers = {
+        line.split(" -> ")[0] for lines in imports_from_config(layer_edges()).values() for line in lines
+    }
+
+    assert len(config_modules) > 1, config_modules
+    # The leaves are read by the package's modules (its __init__ only re-exports them).
+    assert any(importer.startswith(f"{PACKAGE}.{CONFIG}.") for importer in importers), importers
+
+
+def test_an_import_of_the_membrane_layer_in_any_module_of_the_config_package_is_caught(
+    tmp_path: Path,
+) -> None:
+    package = tmp_path / PACKAGE
+    for module, source in {
+        "__init__.py": "",
+        "errors.py": "",
+        "membrane/__init__.py": "from ..config import Settings\n",
+        "config/__init__.py": "from .settings import Settings\n",
+        "config/settings.py": "from ..errors import InvalidInput\nfrom .checks import check\n",
+        "config/checks.py": "def check() -> None:\n    from ..membrane import factory\n",
+    }.items():
+        (package / module).parent.mkdir(parents=True, exist_ok=True)
+        (package / module).write_text(source)
+
+    from_config = imports_from_config(layer_edges(package))
+
+    assert from_config == {
+        "errors": [f"{PACKAGE}.config.settings -> {PACKAGE}.errors"],
+        "membrane": [f"{PACKAGE}.config.checks -> {PACKAGE}.membrane"],
+    }
+    assert not set(from_config) <= BOTTOM_LEAVES
 
 
 def test_the_leaves_under_config_import_nothing_but_errors() -> None:

@@ -1,4 +1,4 @@
-"""The README, mcp.json.example and .ci/run agree with each other and with config.py."""
+"""The README, mcp.json.example and .ci/run agree with each other and with config/."""
 
 from __future__ import annotations
 

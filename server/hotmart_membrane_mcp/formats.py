@@ -1,6 +1,6 @@
 """The shapes of values that reach Membrane: ids, agent names, the app URL.
 
-A leaf shared by the settings (config.py) and the checks on tool arguments (membrane/validate.py),
+A leaf shared by the settings (config/) and the checks on tool arguments (membrane/validate.py),
 so a value the server accepts at start is accepted in a call and the other way round.
 """
 
