@@ -32,8 +32,9 @@ from .sales_aggregate import (
     primary_currency,
     totals_by_status,
 )
-from .sales_walks import DEFAULT_MAX_PAGES, Walked, walk_sales
+from .sales_walks import Walked, walk_sales
 
+DEFAULT_MAX_PAGES = 200
 # What Hotmart itself counts as a sale: the statuses its sales endpoints return by default
 # (hotmart-api-traps.md §8).
 SALE_COUNTED_STATUSES = ("APPROVED", "COMPLETE")

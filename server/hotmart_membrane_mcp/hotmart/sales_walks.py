@@ -19,8 +19,6 @@ from .sales_aggregate import Sale, sale_from_item
 from .sales_lanes import Progress, SalesWalks, StatusPages, walk_concurrently
 from .walker import Stop, StopReason
 
-DEFAULT_MAX_PAGES = 200
-
 
 @dataclass
 class Walked:
@@ -41,7 +39,7 @@ async def walk_sales(
     statuses: Sequence[str],
     product_id: str | int | None = None,
     on_page: OnPage | None = None,
-    max_pages: int = DEFAULT_MAX_PAGES,
+    max_pages: int,
     sleep: Sleep = anyio.sleep,
     max_rate_limit_wait_s: float = 30,
 ) -> Walked:
