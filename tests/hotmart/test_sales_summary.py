@@ -11,7 +11,8 @@ import pytest
 
 from hotmart_membrane_mcp.errors import InvalidInput, RateLimited
 from hotmart_membrane_mcp.hotmart.catalogue import SALE_STATUSES
-from hotmart_membrane_mcp.hotmart.sales_summary import SUMMARY_FIELDS, grouping, summarize_sales
+from hotmart_membrane_mcp.hotmart.sales_lanes import SUMMARY_FIELDS
+from hotmart_membrane_mcp.hotmart.sales_summary import grouping, summarize_sales
 from hotmart_membrane_mcp.membrane.models import ProxyRequest, ProxyResponse
 from hotmart_membrane_mcp.sandbox.hotmart import sales_ground_truth, sales_in_window
 

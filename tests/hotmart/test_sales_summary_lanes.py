@@ -10,7 +10,8 @@ import pytest
 
 from hotmart_membrane_mcp.errors import UpstreamError
 from hotmart_membrane_mcp.hotmart.catalogue import SALE_STATUSES
-from hotmart_membrane_mcp.hotmart.sales_summary import CONCURRENT_WALKS, summarize_sales
+from hotmart_membrane_mcp.hotmart.sales_lanes import CONCURRENT_WALKS
+from hotmart_membrane_mcp.hotmart.sales_summary import summarize_sales
 from hotmart_membrane_mcp.membrane.models import ProxyRequest, ProxyResponse
 from hotmart_membrane_mcp.sandbox.hotmart import sales_ground_truth
 

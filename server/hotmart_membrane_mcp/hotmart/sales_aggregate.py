@@ -1,6 +1,6 @@
 """Sales in, totals and groups out: the arithmetic of sales_summary, with no I/O.
 
-Kept apart from the page walk (hotmart/sales_summary.py) so it can be tested on plain lists and
+Kept apart from the page walk (hotmart/sales_walks.py) so it can be tested on plain lists and
 reused by anything that reads sales. Money is summed in Decimal per currency and never added
 across currencies; rounding to cents happens once, on output.
 

@@ -4,19 +4,13 @@ Agents asked "how much did I sell?" tend to read one page, or ``/sales/summary``
 commissions, not sales), or add up every status. This walks sales history to the end and
 counts what Hotmart counts as a sale (APPROVED + COMPLETE) unless told which statuses to count;
 without that choice the other statuses are still read, but reported apart (``not_counted``) and
-never added to the headline. The arithmetic (totals, groups) is in hotmart/sales_aggregate.py.
-
-One walk per status: how Hotmart reads several ``transaction_status`` values in one request
-(repeated key or comma list) is not documented (hotmart-api-traps.md §14.1 lists the parameter only),
-and a misread would silently drop statuses. One status per request cannot be misread, costs
-one extra call per status, and each sale is still counted once (deduplicated by transaction).
-The walks run a few at a time and are then taken in status order, so the result never depends
-on which answer came first.
+never added to the headline. Here: the arguments checked and the summary built. The reading is in
+hotmart/sales_walks.py (one walk per status, taken in status order) and hotmart/sales_lanes.py
+(the walks run a few at a time); the arithmetic (totals, groups) is in hotmart/sales_aggregate.py.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,22 +18,10 @@ from zoneinfo import ZoneInfo
 
 import anyio
 
-from ..errors import HotmartMcpError, InvalidInput
-from ..membrane.models import ProxyRequest
+from ..errors import InvalidInput
 from ..zones import iso_in_zone
 from .catalogue import SALE_STATUSES
-from .page_reads import (
-    MAX_TRANSIENT_WAIT_S,
-    PAGE_SIZE,
-    OnPage,
-    Send,
-    Sleep,
-    TakingTurns,
-    WaitBudget,
-    Waits,
-)
-from .projection import with_select
-from .resume import ResumePoint
+from .page_reads import OnPage, Send, Sleep
 from .sales_aggregate import (
     GROUP_DIMENSIONS,
     TIME_DIMENSIONS,
@@ -48,27 +30,11 @@ from .sales_aggregate import (
     Sort,
     group_sales,
     primary_currency,
-    sale_from_item,
     totals_by_status,
 )
-from .sales_lookup import SALES_HISTORY_PATH
-from .walker import PageAllowance, PageWalker, Stop, StopReason, WalkLimits
+from .sales_walks import Walked, walk_sales
 
-SUMMARY_FIELDS = (
-    "purchase.transaction",
-    "purchase.status",
-    "purchase.price",
-    "purchase.order_date",
-    "purchase.is_subscription",
-    "purchase.recurrency_number",
-    "purchase.payment.type",
-    "purchase.offer.code",
-    "product.id",
-    "product.name",
-)
 DEFAULT_MAX_PAGES = 200
-# Statuses walked at the same time: the backend runs a few CLI calls at once (its own limit).
-CONCURRENT_WALKS = 4
 # What Hotmart itself counts as a sale: the statuses its sales endpoints return by default
 # (hotmart-api-traps.md §8).
 SALE_COUNTED_STATUSES = ("APPROVED", "COMPLETE")
@@ -153,223 +119,6 @@ def grouping(group_by: Sequence[str] | None, sort: str | None, top: int | None) 
     return Grouping(by, chosen, top)
 
 
-class _Progress:
-    """Turns each walk's page reports into one rising count of pages across all walks."""
-
-    def __init__(self, on_page: OnPage | None) -> None:
-        self.on_page = on_page
-        self.pages = 0
-
-    def of(self, status: str) -> OnPage:
-        """The page reports of the walk of ``status``."""
-        return functools.partial(self.report, status)
-
-    async def report(self, status: str, fetched: int, expected: int | None, message: str) -> None:
-        self.pages += 1
-        if self.on_page is not None:
-            await self.on_page(self.pages, None, f"{status}: {message}")
-
-
-@dataclass
-class _Walked:
-    sales: list[Sale]
-    pages: int
-    failures: list[dict[str, Any]]
-    waits: list[dict[str, Any]]
-    duplicates: int
-
-
-@dataclass
-class _StatusPages:
-    """What the walk of one status read: its pages' items in order, and how it ended."""
-
-    status: str
-    pages: list[list[Any]] = field(default_factory=list)
-    stop: Stop = field(default_factory=lambda: Stop(StopReason.COMPLETE))
-    error: HotmartMcpError | None = None
-    unexpected: Exception | None = None
-    waits: list[dict[str, Any]] = field(default_factory=list)  # its rate-limit waits
-
-
-@dataclass
-class _SalesWalks:
-    """The walks of one summary: one request per status, one rate-limit budget for all.
-
-    ``retries`` is the retry budget of walks taken in order (lanes have their own, see below).
-    """
-
-    send: Send
-    base_query: list[tuple[str, str]]
-    rate_limits: WaitBudget
-    retries: WaitBudget
-    progress: _Progress
-    turns: TakingTurns = field(default_factory=TakingTurns)
-
-    async def walk(
-        self,
-        into: _StatusPages,
-        max_pages: int,
-        *,
-        allowance: PageAllowance | None = None,
-        resume: ResumePoint | None = None,
-        retries: WaitBudget | None = None,
-    ) -> None:
-        """Append the pages of ``into.status`` to ``into`` and note how the walk ended (or failed)."""
-        request = ProxyRequest(
-            SALES_HISTORY_PATH,
-            query=with_select([*self.base_query, ("transaction_status", into.status)], SUMMARY_FIELDS),
-        )
-        waits = Waits(self.rate_limits, retries or self.retries, into.waits, turns=self.turns)
-        walker = PageWalker(
-            self.send,
-            request,
-            WalkLimits(max_pages),
-            waits,
-            resume=resume,
-            on_page=self.progress.of(into.status),
-            allowance=allowance,
-        )
-        try:
-            async for page in walker.pages():
-                into.pages.append(page.items)
-        except HotmartMcpError as exc:
-            into.error = exc
-            return
-        into.stop = walker.stop
-
-
-async def walk_sales(
-    send: Send,
-    *,
-    start_ms: int,
-    end_ms: int,
-    statuses: Sequence[str],
-    product_id: str | int | None = None,
-    on_page: OnPage | None = None,
-    max_pages: int = DEFAULT_MAX_PAGES,
-    sleep: Sleep = anyio.sleep,
-    max_rate_limit_wait_s: float = 30,
-) -> _Walked:
-    """Read every page of sales history for each status, one walk per status; sales deduplicated.
-
-    The statuses are walked concurrently (CONCURRENT_WALKS at a time), then taken in order as if
-    walked one after another: the same sales, totals, duplicates and page limits every time.
-    """
-    base_query: list[tuple[str, str]] = [
-        ("start_date", str(start_ms)),
-        ("end_date", str(end_ms)),
-        ("max_results", str(PAGE_SIZE)),
-    ]
-    if product_id is not None:
-        base_query.append(("product_id", str(product_id)))
-    walks = _SalesWalks(
-        send,
-        base_query,
-        WaitBudget(max_rate_limit_wait_s, sleep),
-        WaitBudget(MAX_TRANSIENT_WAIT_S, sleep),
-        _Progress(on_page),
-    )
-    read = await _walk_concurrently(walks, statuses, max_pages)
-    return await _in_order(walks, read, max_pages)
-
-
-async def _walk_concurrently(
-    walks: _SalesWalks, statuses: Sequence[str], max_pages: int
-) -> list[_StatusPages]:
-    """Walk every status in CONCURRENT_WALKS lanes, fetching at most ``max_pages`` pages between them.
-
-    Each lane takes the next status in order and walks it to the end. Lanes wait side by side, so
-    each has the retry budget a single walk had: the summary never waits longer than before. The
-    rate-limit budget stays one for all (the quota is the account's, not a lane's).
-    """
-    allowance = PageAllowance(max_pages)
-    read = [_StatusPages(status) for status in statuses]
-    waiting = iter(read)
-
-    async def lane() -> None:
-        retries = WaitBudget(walks.retries.limit_s, walks.retries.sleep)
-        for into in waiting:
-            try:
-                await walks.walk(into, max_pages, allowance=allowance, retries=retries)
-            except Exception as exc:  # raised after every walk ended, in status order (no ExceptionGroup)
-                into.unexpected = exc
-
-    async with anyio.create_task_group() as group:
-        for _ in range(min(CONCURRENT_WALKS, len(read))):
-            group.start_soon(lane)
-    for into in read:
-        if into.unexpected is not None:
-            raise into.unexpected
-    return read
-
-
-async def _in_order(walks: _SalesWalks, read: list[_StatusPages], max_pages: int) -> _Walked:
-    """The walks taken in status order, each within the pages the statuses before it left.
-
-    A walk that the shared allowance stopped before its share is continued here; pages a walk
-    read beyond its share are left out (at most ``max_pages`` pages are counted).
-    """
-    taken = _Taken()
-    failures: list[dict[str, Any]] = []
-    for into in read:
-        left = max_pages - taken.pages
-        if left <= 0:
-            failures.append({"status": into.status, "reason": "not fetched: max_pages was used up"})
-            continue
-        if into.error is None and into.stop.reason is StopReason.MAX_PAGES and len(into.pages) < left:
-            await _continue(walks, into, left)
-        if into.error is not None:
-            if taken.pages == 0 and not failures:
-                raise into.error  # nothing read at all: the agent needs the real error (login, ...)
-            failures.append({"status": into.status, "reason": into.error.message})
-            continue
-        taken.add(into.status, into.pages[:left])
-        reason = _why_incomplete(into, left, max_pages)
-        if reason is not None:
-            failures.append({"status": into.status, "reason": reason})
-    waits = [{**wait, "status": into.status} for into in read for wait in into.waits]
-    return _Walked(taken.sales, taken.pages, failures, waits, taken.duplicates)
-
-
-@dataclass
-class _Taken:
-    """The sales counted so far, each transaction once."""
-
-    sales: list[Sale] = field(default_factory=list)
-    seen: set[str] = field(default_factory=set)
-    pages: int = 0
-    duplicates: int = 0
-
-    def add(self, status: str, pages: list[list[Any]]) -> None:
-        self.pages += len(pages)
-        for item in (item for page in pages for item in page):
-            sale = sale_from_item(item, status)
-            if sale.transaction is not None:
-                if sale.transaction in self.seen:  # a cursor that repeats, or a sale that changed status
-                    self.duplicates += 1
-                    continue
-                self.seen.add(sale.transaction)
-            self.sales.append(sale)
-
-
-def _why_incomplete(into: _StatusPages, share: int, max_pages: int) -> str | None:
-    """Why the walk of ``into.status`` did not read every page within its ``share``; None if it did."""
-    complete = into.stop.reason is StopReason.COMPLETE
-    if len(into.pages) > share or (len(into.pages) == share and not complete):
-        return f"max_pages={max_pages} was reached while reading {into.status}"
-    return None if complete else into.stop.explanation or into.stop.reason.value
-
-
-async def _continue(walks: _SalesWalks, into: _StatusPages, share: int) -> None:
-    """Read on where the shared allowance stopped ``into``, up to ``share`` pages in all."""
-    before = len(into.pages)
-    await walks.walk(into, share - before, resume=into.stop.resume_point)
-    if into.error is not None and len(into.pages) > 0:
-        # Pages were read before this one: the walk stops here, as a later page failing does.
-        explanation = f"Page {len(into.pages) + 1} failed: {into.error.message}"
-        into.stop, into.error = Stop(StopReason.ERROR, explanation), None
-
-
 async def summarize_sales(
     send: Send,
     *,
@@ -445,7 +194,7 @@ def _incomplete_reason(failures: list[dict[str, Any]]) -> str | None:
     return f"Not every page was read, so the totals are too low: {reasons}"
 
 
-def _not_counted(walked: _Walked, counted: list[str], others: list[str], failed: set[str]) -> dict[str, Any]:
+def _not_counted(walked: Walked, counted: list[str], others: list[str], failed: set[str]) -> dict[str, Any]:
     """The statuses read but kept out of the headline, with their own counts."""
     other_totals = totals_by_status((sale for sale in walked.sales if sale.status not in counted), others)
     rows = _status_rows(other_totals, failed)

@@ -32,7 +32,8 @@ from ..zones import request_zone
 from .arguments import ConfirmTokenArg, ConnectionIdArg, TimezoneArg
 from .guards import check_optional_id
 from .models import ProxyRequestOutput
-from .proxy_read import DEFAULT_MAX_PAGES, MAX_PAGES_LIMIT, read, read_options
+from .proxy_read import read
+from .read_plan import DEFAULT_MAX_PAGES, MAX_PAGES_LIMIT, read_options
 from .resolution import resolve_connection_id
 from .results import ok, ok_data
 from .state import ServerState
