@@ -50,6 +50,12 @@ def sandbox(tmp_path: Path) -> Iterator[Sandbox]:
     yield Sandbox(dir=tmp_path / "sandbox")
 
 
+@pytest.fixture
+def fixed(sandbox: Sandbox) -> Sandbox:
+    """The sandbox with the simulator's "now" fixed (see ``Sandbox.fix_now``)."""
+    return sandbox.fix_now()
+
+
 @pytest.fixture(params=ERAS)
 def era(request: pytest.FixtureRequest) -> str:
     """Run the test in both protocol eras: "legacy" (2025-11-25) and "auto" (2026-07-28)."""

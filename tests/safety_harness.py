@@ -19,15 +19,15 @@ from mcp.types import ElicitResult
 
 from hotmart_membrane_mcp.config import WritesMode
 from hotmart_membrane_mcp.membrane import CliBackend, CliResult, CliRunner
-from hotmart_membrane_mcp.sandbox.hotmart import Dataset, load_dataset
+from hotmart_membrane_mcp.sandbox.hotmart import Dataset
 from hotmart_membrane_mcp.sandbox.store import StateStore
 from hotmart_membrane_mcp.server import build_server
 from in_process_runner import InProcessRunner
-from sandbox_harness import Sandbox
+from sandbox_harness import SIMULATOR_NOW_MS, SIMULATOR_SEED, Sandbox
 
 DAY_MS = 86_400_000
-SEED = 7
-NOW_MS = 1_780_000_000_000  # fixed, so the test and every simulator process see the same account
+SEED = SIMULATOR_SEED
+NOW_MS = SIMULATOR_NOW_MS  # fixed, so the test and every simulator process see the same account
 OVERLAY_DOCUMENT = "hotmart-overlay"  # where the simulator records every write (sandbox/hotmart/dataset.py)
 WRITE_METHODS = ("--method=POST", "--method=PUT", "--method=PATCH", "--method=DELETE")
 
@@ -85,7 +85,7 @@ class Rig:
 
     def data(self) -> Dataset:
         """The simulator's data as every later request will see it."""
-        return load_dataset(self.store, seed=SEED, now_ms=NOW_MS)
+        return self.sandbox.dataset()
 
     def recorded_writes(self) -> dict[str, Any]:
         """Every write the simulated Hotmart has accepted (empty while nothing was written)."""

@@ -36,14 +36,20 @@ from hotmart_membrane_mcp.membrane import (
 from hotmart_membrane_mcp.membrane.tokens import StaticToken
 from hotmart_membrane_mcp.sandbox.app import main as simulator_main
 from hotmart_membrane_mcp.sandbox.bearer import BearerPolicy
+from hotmart_membrane_mcp.sandbox.hotmart import Dataset, load_dataset
 from hotmart_membrane_mcp.sandbox.http_face import build_app
 from hotmart_membrane_mcp.sandbox.settings import SandboxSettings
+from hotmart_membrane_mcp.sandbox.store import StateStore
 from hotmart_membrane_mcp.server import build_server
 from in_process_runner import InProcessRunner
 from processes import live_pids
 
 API_TOKEN = "test-api-token"  # what the in-process HTTP face accepts (a test value, not a secret)
 API_URL = "http://membrane.sandbox.test"
+# The simulator's data in tests whose answers are checked against ground truth: its default seed
+# and a fixed "now" (2026-05-28T20:26:40Z), so the data never moves between runs.
+SIMULATOR_SEED = 7
+SIMULATOR_NOW_MS = 1_780_000_000_000
 
 
 async def no_wait(seconds: float) -> None:
@@ -73,6 +79,15 @@ class Sandbox:
     async def sleep(self, seconds: float) -> None:
         """The server's sleep in these tests: recorded, not waited."""
         self.naps.append(seconds)
+
+    def fix_now(self) -> Sandbox:
+        """This sandbox with the simulator's "now" fixed, so the ground truth is the same in every run."""
+        self.variables["HOTMART_SANDBOX_NOW"] = str(SIMULATOR_NOW_MS)
+        return self
+
+    def dataset(self) -> Dataset:
+        """The simulator's data as the CLI calls see it (same seed, fixed now and state dir)."""
+        return load_dataset(StateStore(self.dir), seed=SIMULATOR_SEED, now_ms=SIMULATOR_NOW_MS)
 
     def env(self, **switches: str) -> dict[str, str]:
         """The environment of a simulator process: ours without stray sandbox switches, plus this test's."""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from mcp import Client
 
@@ -14,8 +12,6 @@ from hotmart_membrane_mcp.hotmart.catalogue import (
     SUMMARY_COMMISSION_TRAP,
 )
 from hotmart_membrane_mcp.membrane.models import Action
-from hotmart_membrane_mcp.sandbox.hotmart import load_dataset
-from hotmart_membrane_mcp.sandbox.store import StateStore
 from sandbox_harness import Sandbox
 from tool_calls import call_ok
 
@@ -46,7 +42,7 @@ async def test_the_subscriptions_action_says_its_30_day_default_hid_most_subscri
                 "input": {"max_results": 500, "accession_date": NOW_MS - 3000 * DAY_MS},
             },
         )
-    every = load_dataset(StateStore(Path(sandbox.dir)), seed=7, now_ms=NOW_MS).subscriptions
+    every = sandbox.dataset().subscriptions
     assert len(default["output"]["items"]) < len(every)  # the trap is real: the default window hides most
     assert default["warnings"] == [SUBSCRIPTIONS_30_DAY_TRAP]
     assert "warnings" not in dated

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,8 +10,7 @@ from mcp.types import TextContent, TextResourceContents
 
 from hotmart_membrane_mcp.hotmart import guide
 from hotmart_membrane_mcp.hotmart.catalogue import AREAS, SALE_STATUSES
-from hotmart_membrane_mcp.sandbox.hotmart import Dataset, load_dataset, sales_ground_truth
-from hotmart_membrane_mcp.sandbox.store import StateStore
+from hotmart_membrane_mcp.sandbox.hotmart import sales_ground_truth
 from sandbox_harness import Sandbox
 from tool_calls import call_error, call_ok
 
@@ -34,16 +32,6 @@ class ProgressLog:
         self.reports.append((progress, total, message))
 
 
-def fixed_now(sandbox: Sandbox) -> Sandbox:
-    sandbox.variables["HOTMART_SANDBOX_NOW"] = str(NOW_MS)
-    return sandbox
-
-
-def dataset(sandbox: Sandbox) -> Dataset:
-    """The simulator's data as the CLI processes see it (same seed, now and state dir)."""
-    return load_dataset(StateStore(Path(sandbox.dir)), seed=7, now_ms=NOW_MS)
-
-
 def money(truth_by_currency: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
     return {cur: {"count": row["count"], "total": row["total"]} for cur, row in truth_by_currency.items()}
 
@@ -52,7 +40,7 @@ async def test_a_year_of_every_status_matches_the_ground_truth_and_reports_progr
     sandbox: Sandbox,
 ) -> None:
     progress = ProgressLog()
-    async with Client(fixed_now(sandbox).server()) as client:
+    async with Client(sandbox.fix_now().server()) as client:
         summary = await call_ok(
             client,
             "sales_summary",
@@ -60,7 +48,7 @@ async def test_a_year_of_every_status_matches_the_ground_truth_and_reports_progr
             progress_callback=progress,
         )
 
-    truth = sales_ground_truth(dataset(sandbox), YEAR_START_MS, NOW_MS, statuses=SALE_STATUSES)
+    truth = sales_ground_truth(sandbox.dataset(), YEAR_START_MS, NOW_MS, statuses=SALE_STATUSES)
     assert truth["count"] >= 3_000
     assert summary["complete"] is True and summary["incomplete_reason"] is None
     assert summary["statuses"] == list(SALE_STATUSES)
@@ -88,7 +76,7 @@ async def test_a_year_of_every_status_matches_the_ground_truth_and_reports_progr
 
 async def test_progress_reaches_the_client_in_both_protocol_eras(sandbox: Sandbox, era: str) -> None:
     progress = ProgressLog()
-    async with Client(fixed_now(sandbox).server(), mode=era) as client:
+    async with Client(sandbox.fix_now().server(), mode=era) as client:
         summary = await call_ok(
             client,
             "sales_summary",
@@ -96,14 +84,14 @@ async def test_progress_reaches_the_client_in_both_protocol_eras(sandbox: Sandbo
             progress_callback=progress,
         )
 
-    truth = sales_ground_truth(dataset(sandbox), NOW_MS - 90 * DAY_MS, NOW_MS, statuses=["COMPLETE"])
+    truth = sales_ground_truth(sandbox.dataset(), NOW_MS - 90 * DAY_MS, NOW_MS, statuses=["COMPLETE"])
     assert summary["statuses"] == ["COMPLETE"]
     assert summary["count"] == truth["count"] > 1_000
     assert summary["pages"] == len(progress.reports) >= 3
 
 
 async def test_dates_with_a_zone_and_a_product_filter_select_exactly_those_sales(sandbox: Sandbox) -> None:
-    data = dataset(fixed_now(sandbox))
+    data = sandbox.fix_now().dataset()
     product_id = data.products[0]["id"]
     async with Client(sandbox.server()) as client:
         summary = await call_ok(
@@ -145,28 +133,28 @@ async def test_a_walk_whose_pages_fail_on_the_way_retries_them_and_gets_the_true
     async def sleep(seconds: float) -> None:
         waits.append(seconds)
 
-    async with Client(fixed_now(sandbox).server(scenario="flaky", sleep=sleep)) as client:
+    async with Client(sandbox.fix_now().server(scenario="flaky", sleep=sleep)) as client:
         summary = await call_ok(
             client,
             "sales_summary",
             {"start_date": YEAR_START_MS, "end_date": NOW_MS, "statuses": list(SALE_STATUSES)},
         )
 
-    truth = sales_ground_truth(dataset(sandbox), YEAR_START_MS, NOW_MS, statuses=SALE_STATUSES)
+    truth = sales_ground_truth(sandbox.dataset(), YEAR_START_MS, NOW_MS, statuses=SALE_STATUSES)
     assert summary["complete"] is True and summary["failures"] == [] and "partial" not in summary
     assert summary["count"] == truth["count"] and waits and set(waits) <= {1.0, 2.0, 4.0}
 
 
 async def test_rate_limited_pages_are_waited_out_and_the_waits_are_reported(sandbox: Sandbox) -> None:
     sandbox.variables["HOTMART_SANDBOX_RATE_LIMIT_EVERY"] = "5"
-    async with Client(fixed_now(sandbox).server(scenario="rate-limited")) as client:
+    async with Client(sandbox.fix_now().server(scenario="rate-limited")) as client:
         summary = await call_ok(
             client,
             "sales_summary",
             {"start_date": YEAR_START_MS, "end_date": NOW_MS, "statuses": ["COMPLETE", "APPROVED"]},
         )
 
-    truth = sales_ground_truth(dataset(sandbox), YEAR_START_MS, NOW_MS, statuses=["COMPLETE", "APPROVED"])
+    truth = sales_ground_truth(sandbox.dataset(), YEAR_START_MS, NOW_MS, statuses=["COMPLETE", "APPROVED"])
     assert summary["complete"] is True
     assert summary["count"] == truth["count"]
     assert summary["rate_limit_waits"] and all(wait["waited_s"] > 0 for wait in summary["rate_limit_waits"])

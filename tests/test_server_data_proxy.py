@@ -13,7 +13,7 @@ import pytest
 from mcp import Client
 
 from hotmart_membrane_mcp.hotmart.catalogue import SALES_STATUS_TRAP, SUMMARY_COMMISSION_TRAP
-from hotmart_membrane_mcp.sandbox.hotmart import Dataset, load_dataset, sales_ground_truth
+from hotmart_membrane_mcp.sandbox.hotmart import sales_ground_truth
 from hotmart_membrane_mcp.sandbox.store import StateStore
 from safety_harness import Rig
 from sandbox_harness import Sandbox
@@ -34,17 +34,6 @@ class ProgressLog:
 
     async def __call__(self, progress: float, total: float | None, message: str | None) -> None:
         self.reports.append((progress, total, message))
-
-
-@pytest.fixture
-def fixed(sandbox: Sandbox) -> Sandbox:
-    """The sandbox with the data set's "now" fixed, so the ground truth is the same in every run."""
-    sandbox.variables["HOTMART_SANDBOX_NOW"] = str(NOW_MS)
-    return sandbox
-
-
-def dataset(sandbox: Sandbox) -> Dataset:
-    return load_dataset(StateStore(Path(sandbox.dir)), seed=7, now_ms=NOW_MS)
 
 
 def hotmart_calls(sandbox: Sandbox) -> int:
@@ -91,7 +80,7 @@ async def test_a_3000_sale_year_with_all_pages_matches_the_ground_truth_with_pro
             progress_callback=progress,
         )
 
-    truth = sales_ground_truth(dataset(fixed), YEAR["start_date"], YEAR["end_date"])
+    truth = sales_ground_truth(fixed.dataset(), YEAR["start_date"], YEAR["end_date"])
     items = result["body"]["items"]
     assert truth["count"] >= 3_000
     assert result["complete"] is True and result["truncated"] is False and result["next_page_token"] is None
@@ -220,7 +209,7 @@ async def test_save_to_writes_every_sale_of_the_year_and_returns_path_counts_and
             },
         )
 
-    truth = sales_ground_truth(dataset(fixed), YEAR["start_date"], YEAR["end_date"])
+    truth = sales_ground_truth(fixed.dataset(), YEAR["start_date"], YEAR["end_date"])
     saved = lines["saved"]
     assert Path(saved["path"]) == (exports / "year.jsonl").resolve()
     rows = read_jsonl(saved["path"])
@@ -291,7 +280,7 @@ async def test_iso_dates_in_any_zone_become_the_same_instants_in_epoch_ms(
     conversions = {record["param"]: record for record in result["date_conversions"]}
     assert conversions["start_date"]["epoch_ms"] == start_ms and conversions["end_date"]["epoch_ms"] == end_ms
     assert conversions["start_date"]["given"] == start
-    truth = sales_ground_truth(dataset(fixed), start_ms, end_ms, statuses=["COMPLETE"])
+    truth = sales_ground_truth(fixed.dataset(), start_ms, end_ms, statuses=["COMPLETE"])
     items = result["body"]["items"]
     assert len(items) == truth["count"] > 0
     assert all(start_ms <= item["purchase"]["order_date"] <= end_ms for item in items)
@@ -319,7 +308,7 @@ async def test_rate_limits_during_all_pages_are_waited_out_and_reported(fixed: S
     async with Client(fixed.server(scenario="rate-limited", max_result_chars=UNLIMITED)) as client:
         result = await call_ok(client, "proxy_request", {"path": HISTORY, "query": YEAR, "all_pages": True})
 
-    truth = sales_ground_truth(dataset(fixed), YEAR["start_date"], YEAR["end_date"])
+    truth = sales_ground_truth(fixed.dataset(), YEAR["start_date"], YEAR["end_date"])
     assert result["complete"] is True and len(result["body"]["items"]) == truth["count"]
     assert len(result["rate_limit_waits"]) >= 2
     assert all(wait["waited_s"] > 0 for wait in result["rate_limit_waits"])

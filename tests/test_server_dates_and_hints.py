@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 from mcp import Client
 
-from hotmart_membrane_mcp.sandbox.hotmart import load_dataset, sales_in_window
-from hotmart_membrane_mcp.sandbox.store import StateStore
+from hotmart_membrane_mcp.sandbox.hotmart import sales_in_window
 from hotmart_membrane_mcp.zones import Zone, iso_in_zone, load_zone
 from sandbox_harness import Sandbox
 from tool_calls import call_error, call_ok
@@ -22,14 +21,8 @@ HISTORY = "/payments/api/v1/sales/history"
 SAO_PAULO = "America/Sao_Paulo"
 
 
-@pytest.fixture
-def fixed(sandbox: Sandbox) -> Sandbox:
-    sandbox.variables["HOTMART_SANDBOX_NOW"] = str(NOW_MS)
-    return sandbox
-
-
 def latest_sale(sandbox: Sandbox) -> dict:
-    data = load_dataset(StateStore(Path(sandbox.dir)), seed=7, now_ms=NOW_MS)
+    data = sandbox.dataset()
     return max(sales_in_window(data, 0, NOW_MS), key=lambda sale: sale["purchase"]["order_date"])
 
 

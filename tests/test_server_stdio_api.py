@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from mcp import Client, StdioServerParameters
 
-from hotmart_membrane_mcp.sandbox.hotmart import HotmartApi, load_dataset
+from hotmart_membrane_mcp.sandbox.hotmart import HotmartApi
 from hotmart_membrane_mcp.sandbox.store import StateStore
 from safety_harness import NOW_MS, SEED, Rig
 from sandbox_harness import Sandbox
@@ -87,7 +87,7 @@ async def test_the_api_backend_walks_every_tool_over_stdio_and_a_confirmed_refun
         held = await call_ok(client, "proxy_request", refund)
         done = await call_ok(client, "proxy_request", {**refund, "confirm_token": held["confirm_token"]})
 
-    data = load_dataset(StateStore(sandbox.dir), seed=SEED, now_ms=NOW_MS)
+    data = sandbox.dataset()
     saved = pages["saved"]
     rows: list[Any] = read_jsonl(saved["path"])
     assert connection["ready"] is True

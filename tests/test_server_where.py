@@ -11,8 +11,7 @@ import pytest
 from mcp import Client
 
 from hotmart_membrane_mcp.hotmart.filters import matches, parse_where
-from hotmart_membrane_mcp.sandbox.hotmart import Dataset, load_dataset
-from hotmart_membrane_mcp.sandbox.store import StateStore
+from hotmart_membrane_mcp.sandbox.hotmart import Dataset
 from sandbox_harness import Sandbox
 from tool_calls import call_error, call_ok
 
@@ -24,16 +23,6 @@ HISTORY = "/payments/api/v1/sales/history"
 STUDENTS = "/club/api/v1/users"
 SUBDOMAIN = "sandbox-academy"
 YEAR = {"start_date": NOW_MS - 365 * DAY_MS, "end_date": NOW_MS}
-
-
-@pytest.fixture
-def fixed(sandbox: Sandbox) -> Sandbox:
-    sandbox.variables["HOTMART_SANDBOX_NOW"] = str(NOW_MS)
-    return sandbox
-
-
-def dataset(sandbox: Sandbox) -> Dataset:
-    return load_dataset(StateStore(Path(sandbox.dir)), seed=7, now_ms=NOW_MS)
 
 
 def students_under(data: Dataset, percent: float) -> list[dict[str, Any]]:
@@ -54,7 +43,7 @@ async def test_count_only_counts_students_under_a_progress_threshold_over_every_
                 "query": {"max_results": 50},
             },
         )
-    data = dataset(fixed)
+    data = fixed.dataset()
     assert result["complete"] is True and result["pages_fetched"] > 1
     assert result["read_items"] == len(data.club.users)
     assert result["matched_items"] == result["total_items"] == len(students_under(data, 10)) > 0
@@ -81,7 +70,7 @@ async def test_where_with_fields_returns_only_the_matching_students_with_the_fie
                 "fields": ["email", "progress.completed_percentage"],
             },
         )
-    expected = [u for u in students_under(dataset(fixed), 10) if u["role"] == "STUDENT"]
+    expected = [u for u in students_under(fixed.dataset(), 10) if u["role"] == "STUDENT"]
     assert result["truncated"] is False and result["total_items"] == len(expected)
     assert [item["email"] for item in result["body"]["items"]] == [user["email"] for user in expected]
     assert all(set(item) == {"email", "progress"} for item in result["body"]["items"])
@@ -99,7 +88,7 @@ async def test_a_status_condition_is_pushed_down_so_refunds_hidden_by_default_ar
         )
     truth = [
         sale
-        for sale in dataset(fixed).sales
+        for sale in fixed.dataset().sales
         if sale["purchase"]["status"] == "REFUNDED"
         and YEAR["start_date"] <= sale["purchase"]["order_date"] < YEAR["end_date"]
     ]
@@ -202,7 +191,7 @@ async def test_counts_stopped_early_say_so_and_the_rest_can_be_counted_from_the_
         rest = await call_ok(
             client, "proxy_request", {**arguments, "max_pages": 50, "resume_token": first["next_page_token"]}
         )
-    data = dataset(fixed)
+    data = fixed.dataset()
     assert first["complete"] is False and first["total_items"] is None
     assert "add the counts up" in first["how_to_get_rest"]
     assert first["read_items"] + rest["read_items"] == len(data.club.users)
