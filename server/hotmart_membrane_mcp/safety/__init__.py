@@ -1,10 +1,13 @@
-"""The safety layer: argument guards, read/write classification and write confirmation.
+"""The safety layer: read/write classification and write confirmation.
 
-Pure code with no Membrane or subprocess dependency, so every rule can be tested on its own:
+No backend or subprocess in here, so every rule can be tested on its own. The argument guards are
+membrane/request_guards.py; which endpoint writes comes from the catalogue (hotmart/catalogue.py),
+and what a refund or a coupon must satisfy is hotmart/ (refunds.py, write_checks.py).
 
-- ``guards``   refuse hostile arguments before anything reaches argv (``InvalidInput``).
-- ``classify`` tell a lookup from a refund (``WriteInfo``).
+- ``classify`` tell a lookup from a write, and an irreversible one (``WriteInfo``).
+- ``resolve``  fill a write's path placeholders, whole segments only.
+- ``resolved`` one write as it will be sent: its summary and fingerprint come from it.
 - ``summary``  the short text a human reads before allowing a write.
-- ``confirm``  request fingerprints and single-use confirmation tokens kept in memory.
+- ``confirm``  write fingerprints and single-use confirmation tokens kept in memory.
 - ``gate``     the decision for one write in the configured ``HOTMART_MCP_WRITES`` mode.
 """
