@@ -1,8 +1,9 @@
-"""Every page of a list in memory: ``fetch_all`` collects what the walker (hotmart/walker.py) yields.
+"""Every page of a list in memory: ``collect`` gathers what a walker (hotmart/walker.py) yields.
 
-For callers that need the whole list at once (proxy_request's reads, cut to the result budget
-afterwards). When it has to stop early (page cap, item cap, an error on a later page) it keeps
-what it has, says ``complete: False`` with the reason, and returns the exact point to resume from.
+For callers that need the whole list at once (proxy_request's list reads, which the server cuts
+to the result budget afterwards). When the walk stops early (page cap, item cap, an error on a
+later page) the result keeps what was read, says ``complete: False`` with the reason, and holds
+the exact point to resume from. ``fetch_all`` builds the walker from plain limits in one call.
 Callers that can handle a page at a time (save_to, sales_summary) use ``PageWalker`` directly.
 """
 
@@ -14,13 +15,13 @@ from typing import Any
 
 import anyio
 
+from ..membrane.backend import Sleep
 from ..membrane.models import ProxyRequest
 from .page_reads import (
     MAX_TRANSIENT_WAIT_S,
     NotAList,
     OnPage,
     Send,
-    Sleep,
     WaitBudget,
     Waits,
     is_transient,
@@ -35,7 +36,6 @@ __all__ = [
     "OnPage",
     "PagedResult",
     "Send",
-    "Sleep",
     "StopReason",
     "collect",
     "fetch_all",
@@ -72,6 +72,7 @@ class PagedResult:
     started_at_beginning: bool = True
     http_status: int | None = None  # of the last page, when the backend reports it
     retry_waits: list[dict[str, Any]] = field(default_factory=list)  # {after_page, waited_s} after 5xx etc.
+    items_read: int = 0  # items taken from Hotmart's pages, also when the caller kept none (save_to)
 
     @classmethod
     def of(cls, walker: PageWalker, items: list[Any], spans: list[PageSpan]) -> PagedResult:
@@ -92,6 +93,7 @@ class PagedResult:
             started_at_beginning=facts.started_at_beginning,
             http_status=facts.http_status,
             retry_waits=walker.waits.retry_waits,
+            items_read=facts.items_taken,
         )
 
     @property
@@ -100,7 +102,7 @@ class PagedResult:
         if self.total_results is not None:
             return self.total_results
         if self.complete and self.started_at_beginning:
-            return len(self.items)
+            return self.items_read
         return None
 
 

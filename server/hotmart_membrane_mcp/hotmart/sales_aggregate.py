@@ -16,17 +16,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 from zoneinfo import ZoneInfo
 
 from ..zones import moment
 
 NO_CURRENCY = "UNKNOWN"
 NO_VALUE = "(none)"
-GROUP_DIMENSIONS = ("product", "status", "payment_type", "offer", "purchase_kind", "day", "week", "month")
+GroupDimension = Literal[
+    "product", "status", "payment_type", "offer", "purchase_kind", "day", "week", "month"
+]
+GROUP_DIMENSIONS: tuple[GroupDimension, ...] = get_args(GroupDimension)
 TIME_DIMENSIONS = ("day", "week", "month")
-SORTS = ("count", "gross", "key")
 Sort = Literal["count", "gross", "key"]
+SORTS: tuple[Sort, ...] = get_args(Sort)
 
 
 @dataclass(frozen=True)

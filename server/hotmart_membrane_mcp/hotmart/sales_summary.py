@@ -19,11 +19,13 @@ from zoneinfo import ZoneInfo
 import anyio
 
 from ..errors import InvalidInput
+from ..membrane.backend import Sleep
 from ..zones import iso_in_zone
 from .catalogue import SALE_STATUSES
-from .page_reads import OnPage, Send, Sleep
+from .page_reads import OnPage, Send
 from .sales_aggregate import (
     GROUP_DIMENSIONS,
+    SORTS,
     TIME_DIMENSIONS,
     Money,
     Sale,
@@ -113,7 +115,7 @@ def grouping(group_by: Sequence[str] | None, sort: str | None, top: int | None) 
     # Time buckets read best in calendar order; anything else by size.
     chosen: Sort = "key" if sort is None and next(iter(by), "") in TIME_DIMENSIONS else "count"
     if sort is not None:
-        if sort not in ("count", "gross", "key"):
+        if sort not in SORTS:
             raise InvalidInput("sort must be count, gross or key.", field="sort")
         chosen = sort  # type: ignore[assignment]
     return Grouping(by, chosen, top)

@@ -1,10 +1,11 @@
-"""proxy_request's reads: Hotmart's pages, ``fields``, ISO dates, trap warnings, ``save_to`` and the budget.
+"""proxy_request's reads: Hotmart's pages, ``fields``, ISO dates, trap warnings and ``save_to``.
 
 Only GETs come here, after the safety step (writes never page). A read of a list endpoint
 walks ``page_info.next_page_token`` (one page, or all of them with ``all_pages``), reports
-progress per page, and returns the items cut to the result budget between items, with a
-``next_page_token`` of ours that continues exactly at the first item left out. A read of any
-other endpoint is one call whose body the server's result budget shortens if it must.
+progress per page, and returns the items whole, described by where they came from; the server's
+result budget (tools/budget) cuts the list between items and gives a ``next_page_token`` of ours
+that continues exactly at the first item left out. A read of any other endpoint is one call whose
+body the same budget shortens if it must.
 The options and the request sent are planned in tools/read_plan.py; what a list read returns
 is built in tools/read_results.py.
 """
@@ -25,17 +26,17 @@ from ..hotmart import club
 from ..hotmart.catalogue import Endpoint, find_endpoint
 from ..hotmart.export import ExportWriter
 from ..hotmart.filters import Condition, matches
-from ..hotmart.page_reads import MAX_TRANSIENT_WAIT_S, NotAList, Send, Sleep, WaitBudget, Waits, send_read
+from ..hotmart.page_reads import MAX_TRANSIENT_WAIT_S, NotAList, Send, WaitBudget, Waits, send_read
 from ..hotmart.paging import PagedResult, collect
 from ..hotmart.projection import project, project_items, with_select
 from ..hotmart.readable_dates import with_iso_dates
 from ..hotmart.resume import PageSpan
 from ..hotmart.walker import PageWalker, WalkLimits
+from ..membrane.backend import Sleep
 from ..membrane.models import ProxyRequest, ProxyResponse
-from ..safety.classify import fill_path
 from ..zones import Zone
 from .read_plan import PAGED_ENDPOINT_SHAPES, ReadOptions, ReadPlan, is_list_read, plan_read
-from .read_results import ReadCounts, count_only_result, described_list, list_head, saved_result
+from .read_results import ReadCounts, count_only_result, list_head, list_result, list_total, saved_result
 from .state import ServerState
 
 MAX_RATE_LIMIT_WAIT_S = 30.0  # in total per call; Hotmart's window is one minute (hotmart-api-traps.md §13)
@@ -49,14 +50,14 @@ async def read(
     options: ReadOptions,
     zone: Zone | None = None,
 ) -> dict[str, Any]:
-    """Send the GET ``request`` as ``options`` say and return proxy_request's result, within budget.
+    """Send the GET ``request`` as ``options`` say and return proxy_request's result (the server fits it).
 
     ``zone`` (the server's default when None) reads bare dates and writes the ``*_iso`` dates.
     A members-area read gets the configured subdomain when it names none, and a 404/422 from
     it says what the subdomain is and to ask the user (hotmart/club.py).
     """
     zone = zone or state.settings.timezone
-    endpoint = find_endpoint("GET", fill_path(request.path, request.path_params))
+    endpoint = find_endpoint("GET", request.path)  # placeholders were filled when it was built
     if not club.needs_subdomain(endpoint):
         return await _read(ctx, state, connection, request, options, zone)
     query, from_default = club.with_default(request.query, state.settings.club_subdomain)
@@ -111,7 +112,7 @@ def _walk_options(state: ServerState, options: ReadOptions) -> tuple[WalkLimits,
 async def _read_pages(
     ctx: Context, state: ServerState, plan: ReadPlan, options: ReadOptions, zone: Zone, send: Send
 ) -> dict[str, Any]:
-    """The pages in the result, cut to the budget with a token at the first item left out."""
+    """The pages' items in the result, whole; the server cuts them with a token at the first item left out."""
     walker = PageWalker(
         send, plan.sent, *_walk_options(state, options), resume=plan.point, on_page=ctx.report_progress
     )
@@ -119,12 +120,11 @@ async def _read_pages(
     kept, spans = _matching(walk.items, walk.spans, options.where)
     items, unmatched = project_items(kept, options.fields)
     items = with_iso_dates(items, zone.info)
-    # With `where`, the list is the matching items: their number is known only once every page was read.
-    total_items = (len(kept) if walk.complete else None) if options.where else walk.known_total
+    total_items = list_total(walk, options, matched=len(kept))
     head = list_head(walk, plan, options, ReadCounts(len(walk.items), len(kept), unmatched))
     if options.count_only:
         return count_only_result(head, walk, plan, total_items)
-    return described_list(head, items, plan, (spans, walk.resume_point), total_items)
+    return list_result(head, items, plan, (spans, walk.resume_point), total_items)
 
 
 async def _save_pages(
@@ -144,9 +144,7 @@ async def _save_pages(
             await anyio.to_thread.run_sync(writer.write, with_iso_dates(items, zone.info))
         saved = await anyio.to_thread.run_sync(writer.finish)
     walk = PagedResult.of(walker, [], [])
-    complete_total = counts.read if walk.complete and walk.started_at_beginning else None
-    known_total = walk.total_results if walk.total_results is not None else complete_total
-    total_items = (counts.matched if walk.complete else None) if options.where else known_total
+    total_items = list_total(walk, options, matched=counts.matched)
     return saved_result(list_head(walk, plan, options, counts), saved, walk, plan, total_items)
 
 

@@ -24,7 +24,6 @@ from ..hotmart.pushdown import Pushed, as_query, push_down
 from ..hotmart.resume import ResumePoint, decode_token, is_resume_token, query_fingerprint
 from ..hotmart.warnings import unknown_path_warning, warnings_for
 from ..membrane.models import ProxyRequest
-from ..safety.classify import fill_path
 from ..zones import Zone
 from .state import ServerState
 
@@ -115,7 +114,7 @@ def plan_read(
     state: ServerState, connection: str, request: ProxyRequest, options: ReadOptions, zone: Zone
 ) -> ReadPlan:
     """``request`` made ready to send as ``options`` say; a bad token or save_to path is refused here."""
-    path = fill_path(request.path, request.path_params)
+    path = request.path  # placeholders were filled when it was built (tools/proxy.build_request)
     endpoint = find_endpoint("GET", path)
     query, token = _take_resume_token(request.query, options.resume_token)
     query, conversions = convert_dates(endpoint, query, zone.info)

@@ -45,6 +45,14 @@ class ReadCounts:
         return projected
 
 
+def list_total(walk: PagedResult, options: ReadOptions, *, matched: int) -> int | None:
+    """How many items the list has, when known; with `where` the matching ones, known only once every
+    page was read."""
+    if options.where:
+        return matched if walk.complete else None
+    return walk.known_total
+
+
 def list_head(walk: PagedResult, plan: ReadPlan, options: ReadOptions, counts: ReadCounts) -> dict[str, Any]:
     """What a list read says besides its items: how far the walk got, warnings, filter counts."""
     warnings = plan.warnings + _walk_warnings(walk, counts.unmatched or [])
@@ -64,7 +72,7 @@ def list_head(walk: PagedResult, plan: ReadPlan, options: ReadOptions, counts: R
     return {**head, "date_conversions": plan.conversions, "warnings": warnings}
 
 
-def described_list(
+def list_result(
     head: dict[str, Any],
     items: list[Any],
     plan: ReadPlan,

@@ -9,7 +9,7 @@ same way every time.
 from __future__ import annotations
 
 import functools
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.types import CallToolResult, ToolAnnotations
@@ -18,6 +18,10 @@ from pydantic import Field
 from ..errors import InvalidInput
 from ..hotmart.catalogue import SALE_STATUSES, find_endpoint
 from ..hotmart.dates import convert_dates
+from ..hotmart.sales_aggregate import (
+    GroupDimension as GroupDimension,  # named here too: a test reads the choices
+)
+from ..hotmart.sales_aggregate import Sort
 from ..hotmart.sales_lookup import SALES_HISTORY_PATH
 from ..hotmart.sales_summary import DEFAULT_MAX_PAGES, grouping, normalise_statuses, summarize_sales
 from ..zones import Zone, request_zone
@@ -56,9 +60,6 @@ StatusesArg = Annotated[
 ProductArg = Annotated[int | None, Field(description="Only this product.", ge=1)]
 MaxPagesArg = Annotated[int, Field(description="Most pages (500 sales each).", ge=1, le=MAX_PAGES_LIMIT)]
 
-GroupDimension = Literal[
-    "product", "status", "payment_type", "offer", "purchase_kind", "day", "week", "month"
-]
 GroupByArg = Annotated[
     list[GroupDimension] | None,
     Field(
@@ -67,7 +68,7 @@ GroupByArg = Annotated[
     ),
 ]
 SortArg = Annotated[
-    Literal["count", "gross", "key"] | None,
+    Sort | None,
     Field(description="Group order (key: by date, the default for day/week/month)."),
 ]
 TopArg = Annotated[int, Field(description="Most groups.", ge=1, le=MAX_TOP)]

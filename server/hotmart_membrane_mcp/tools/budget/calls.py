@@ -2,7 +2,7 @@
 
 ``HotmartMcpServer.call_tool`` opens a note per call (:func:`tool_call`); a tool that knows
 where its list came from fills it (:func:`describe_list`: the Hotmart pages behind the items,
-their total, its own advice), and the budget reads it when it fits the result
+and their total), and the budget reads it when it fits the result
 (:func:`described_list`). The note is a mutable object set once per call, so a tool body run in
 a copied context (a sync tool in a worker thread) still fills the same note.
 """
@@ -21,12 +21,11 @@ from .lists import items_at, with_cut_metadata
 
 @dataclass(frozen=True)
 class ListNote:
-    """A tool's word on the list in its result: where it is, where its items came from, the advice."""
+    """A tool's word on the list in its result: where it is and where its items came from."""
 
     items_key: str
     cursor: Cursor | None = None
     total_items: int | None = None
-    rest_hint: str | None = None
 
 
 @dataclass
@@ -53,7 +52,6 @@ def describe_list(
     *,
     cursor: Cursor | None = None,
     total_items: int | None = None,
-    rest_hint: str | None = None,
 ) -> dict[str, Any]:
     """Tell the budget where the list at ``items_key`` came from; return ``payload`` marked whole.
 
@@ -68,8 +66,8 @@ def describe_list(
         raise ValueError("the cursor spans do not describe the items")
     notes = _current.get()
     if notes is not None:
-        notes.list_note = ListNote(items_key, cursor, total_items, rest_hint)
-    return with_cut_metadata(payload, items_key, items, len(items), cursor, total_items, rest_hint)
+        notes.list_note = ListNote(items_key, cursor, total_items)
+    return with_cut_metadata(payload, items_key, items, len(items), cursor, total_items, None)
 
 
 def described_list() -> ListNote | None:

@@ -23,14 +23,7 @@ def fit_described_list(data: dict[str, Any], max_chars: int, note: ListNote) -> 
     """A list the tool described (calls.describe_list): cut between items, the token exact."""
     if json_size(data) <= max_chars:
         return data
-    cut, _ = cut_list(
-        data,
-        note.items_key,
-        max_chars,
-        cursor=note.cursor,
-        total_items=note.total_items,
-        rest_hint=note.rest_hint,
-    )
+    cut, _ = cut_list(data, note.items_key, max_chars, cursor=note.cursor, total_items=note.total_items)
     return cut
 
 
