@@ -26,9 +26,8 @@ from .config import DEFAULT_MAX_RESULT_CHARS, Settings
 from .errors import HotmartMcpError, shorten
 from .hotmart import guide
 from .hotmart.catalogue import AREAS
-from .hotmart.paging import Sleep
 from .membrane import progress
-from .membrane.backend import MembraneBackend
+from .membrane.backend import MembraneBackend, Sleep
 from .tools import ServerState, budget, register_all
 from .tools.call_checks import check_tool_call, unexpected_failure
 from .tools.compact_schema import compact_tool

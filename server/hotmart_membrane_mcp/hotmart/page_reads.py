@@ -16,6 +16,7 @@ from typing import Any
 import anyio
 
 from ..errors import CliFailed, HotmartMcpError, RateLimited, UpstreamError
+from ..membrane.backend import Sleep
 from ..membrane.models import ProxyRequest, ProxyResponse
 
 logger = logging.getLogger(__name__)
@@ -23,7 +24,6 @@ logger = logging.getLogger(__name__)
 Send = Callable[[ProxyRequest], Awaitable[ProxyResponse]]
 # (items fetched so far, items expected in total or None, a sentence for the user)
 OnPage = Callable[[int, "int | None", str], Awaitable[None]]
-Sleep = Callable[[float], Awaitable[None]]
 
 # hotmart-api-traps.md §3: INFERRED common ceiling of max_results; bigger values are clamped anyway.
 PAGE_SIZE = 500

@@ -78,8 +78,12 @@ def push_down(
         if not all(isinstance(value, (str, int)) and not isinstance(value, bool) for value in raw):
             continue
         values = tuple(str(value).upper() if param in _UPPER else str(value) for value in raw)
+        # Several values go out as a repeated key for these enum filters only. Only the subscriptions'
+        # `status` is documented as repeatable (hotmart-api-traps.md §14.2); how sales history reads a
+        # repeated transaction_status or payment_type is UNKNOWN (sales_lanes.py avoids it), so a
+        # misread there would drop a value: an open risk, not a documented fact.
         if param not in ("transaction_status", "status", "payment_type") and len(values) > 1:
-            continue  # documented as repeatable only for the enum filters
+            continue
         pushed.append(Pushed(index, param, values))
         taken.add(param)
     return pushed

@@ -14,7 +14,8 @@ from typing import Any
 
 import anyio
 
-from .page_reads import MAX_TRANSIENT_WAIT_S, PAGE_SIZE, OnPage, Send, Sleep, WaitBudget
+from ..membrane.backend import Sleep
+from .page_reads import MAX_TRANSIENT_WAIT_S, PAGE_SIZE, OnPage, Send, WaitBudget
 from .sales_aggregate import Sale, sale_from_item
 from .sales_lanes import Progress, SalesWalks, StatusPages, walk_concurrently
 from .walker import Stop, StopReason

@@ -233,6 +233,15 @@ class PageWalker:
             response,
         )
 
+    def _over_budget(self, page: Page) -> bool:
+        """Whether the items read so far (those ``counts_toward_stop`` keeps) exceed ``stop_after_chars``.
+
+        Measured only for walks that have that limit: sizing every item costs a JSON encoding each.
+        """
+        counts, facts = self.limits.counts_toward_stop, self.facts
+        facts.items_chars += sum(json_size(item) for item in page.items if counts is None or counts(item))
+        return self.limits.stop_after_chars is not None and facts.items_chars > self.limits.stop_after_chars
+
     def _stop_after(self, page: Page, skip: int, page_length: int, next_token: str | None) -> Stop | None:
         """Whether to stop after ``page`` (a Hotmart page of ``page_length`` items read from ``skip``)."""
         limits, facts = self.limits, self.facts
@@ -249,9 +258,7 @@ class PageWalker:
                 f"Stopped at max_items={limits.max_items} items.",
                 ResumePoint(next_token),
             )
-        counts = limits.counts_toward_stop
-        facts.items_chars += sum(json_size(item) for item in page.items if counts is None or counts(item))
-        if limits.stop_after_chars is not None and facts.items_chars > limits.stop_after_chars:
+        if limits.stop_after_chars is not None and self._over_budget(page):
             explanation = "Stopped reading pages once the items read were more than the result can hold."
             return Stop(StopReason.BUDGET, explanation, ResumePoint(next_token))
         if next_token in facts.seen_tokens:

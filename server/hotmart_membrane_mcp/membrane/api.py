@@ -20,7 +20,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -38,7 +38,7 @@ from ..errors import (
     shorten,
 )
 from . import parse
-from .backend import WAIT_MARGIN_S, long_poll_s
+from .backend import WAIT_MARGIN_S, Sleep, long_poll_s
 from .failure import classify, retry_after_seconds
 from .models import Action, ActionRun, Connection, LoginStart, LoginStatus, ProxyRequest, ProxyResponse
 from .output import MEMBRANE_ERROR_TYPES, ErrorBody, find_error_body
@@ -63,8 +63,6 @@ MAX_RETRY_AFTER_S = 10.0  # a longer Retry-After is reported to the agent (rate_
 BACKOFF_BASE_S = 0.25
 BACKOFF_CAP_S = 4.0
 CONNECT_TIMEOUT_S = 10.0
-
-Sleep = Callable[[float], Awaitable[None]]
 
 
 class ApiBackend:

@@ -9,10 +9,14 @@ tokens, and its ``login_status`` says which ones.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 from ..errors import InvalidInput
 from .models import Action, ActionRun, Connection, LoginStart, LoginStatus, ProxyRequest, ProxyResponse
+
+# How the server waits (a Retry-After, a retry's back-off); tests pass one that returns at once.
+Sleep = Callable[[float], Awaitable[None]]
 
 # membrane-cli-contract.md §5: one long-poll of a connection waits 1..60 seconds; callers loop for longer.
 MAX_WAIT_S = 60

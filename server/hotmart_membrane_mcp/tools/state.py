@@ -10,8 +10,7 @@ import anyio
 
 from ..config import Settings
 from ..hotmart.page_cache import PageCache
-from ..hotmart.paging import Sleep
-from ..membrane.backend import MembraneBackend
+from ..membrane.backend import MembraneBackend, Sleep
 from ..membrane.models import Action
 from ..safety.confirm import ConfirmationStore
 from .cache import TtlCache
