@@ -17,6 +17,7 @@ from mcp import Client, StdioServerParameters
 
 from hotmart_membrane_mcp.sandbox.hotmart import HotmartApi
 from hotmart_membrane_mcp.sandbox.store import StateStore
+from processes import live_pids
 from safety_harness import NOW_MS, SEED, Rig
 from sandbox_harness import Sandbox
 from tool_calls import call_ok
@@ -137,6 +138,7 @@ async def test_logged_out_over_stdio_is_not_logged_in_naming_the_token_variables
     assert "MEMBRANE_WORKSPACE_KEY" in error["next_step"]
 
 
+@pytest.mark.needs_proc
 async def test_the_simulator_child_gets_none_of_the_users_credentials_and_is_gone_when_the_server_stops(
     sandbox: Sandbox, tmp_path: Path
 ) -> None:
@@ -159,17 +161,5 @@ def environ_of(pids: list[int]) -> bytes:
 
 
 def serving_pids(sandbox: Sandbox) -> list[int]:
-    """Pids of ``sandbox serve`` processes on this test's state dir (Linux /proc)."""
-    marker = f"HOTMART_SANDBOX_DIR={sandbox.dir}".encode()
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            environ = (entry / "environ").read_bytes().split(b"\0")
-            cmdline = (entry / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if marker in environ and b"serve" in cmdline.split(b"\0"):
-            pids.append(int(entry.name))
-    return pids
+    """Pids of live ``sandbox serve`` processes on this test's state dir (an argument exactly ``serve``)."""
+    return live_pids(f"HOTMART_SANDBOX_DIR={sandbox.dir}", cmdline_has=b"\0serve\0")

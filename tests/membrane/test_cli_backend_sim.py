@@ -256,6 +256,6 @@ async def test_values_starting_with_dashes_reach_the_simulator_as_plain_values(s
         ProxyRequest(path=SALES_HISTORY, query=(("max_results", "1"),), body={"note": "-X --help"}),
     )
     assert len(response.body["items"]) == 1
-    # In `membrane request` the boundary runs request_guards again, which refuse option-like query values.
+    # An option-like query value never reaches `membrane request`: the ProxyRequest refuses it when made.
     with pytest.raises(InvalidInput):
         await backend.request(connection.id, ProxyRequest(path=SALES_HISTORY, query=(("transaction", "-X"),)))

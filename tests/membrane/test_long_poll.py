@@ -1,4 +1,4 @@
-"""Both backends read a connection's long-poll wait the same way (membrane/backend.long_poll_s)."""
+"""The api backend reads a connection's long-poll wait like the CLI backend (backend.long_poll_s)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Turn a failed Membrane CLI call into exactly one class of the server's error family.
+"""Turn a failed Membrane call (a CLI run or an api request) into exactly one class of the error family.
 
 membrane-cli-contract.md §10: the CLI's exit codes, stderr text and error JSON are UNKNOWN, so a
 failure is recognised from whatever is there (membrane-cli-contract.md §10): a Membrane error body ``{type,

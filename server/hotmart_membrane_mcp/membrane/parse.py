@@ -1,4 +1,4 @@
-"""Tolerant reading of what the Membrane CLI prints, into the shapes of ``models.py``.
+"""Tolerant reading of what Membrane answers (CLI output, api bodies), into the shapes of ``models.py``.
 
 Pure functions, no I/O. The CLI's output format is not documented (membrane-cli-contract.md §10:
 exit codes, stderr and the ``--json`` envelope are UNKNOWN), so every reader accepts the
@@ -49,9 +49,8 @@ def json_payload(result: CliResult, *, command: str) -> Any:
     Raises:
         CliFailed: stdout is not JSON (the CLI printed something this server cannot read).
     """
-    value = load_json(result.stdout)
-    if value is NOT_JSON:
-        found = unreadable(result.stdout) or Unreadable("plain text", "")
+    value, found = _parsed(result.stdout)
+    if found is not None:
         raise _unreadable(result, command, f"printed {found.kind} instead of JSON")
     return unwrap_envelope(value)
 
@@ -154,12 +153,11 @@ def parse_request_output(result: CliResult, *, method: str = "GET", path: str = 
     Call ``raise_for_failure`` first for a non-zero exit.
     """
     read = method.upper() == "GET"
-    found = unreadable(result.stdout)
+    value, found = _parsed(result.stdout)
     if found is not None:
         if read:
             raise unreadable_read(found, path)
         return ProxyResponse(status=None, headers=None, body=result.stdout.strip() or None)
-    value = load_json(result.stdout)
     full = _full_response(value)
     if full is None:
         if _is_hotmart_error(value):
@@ -184,11 +182,18 @@ def parse_request_output(result: CliResult, *, method: str = "GET", path: str = 
             command="request",
         )
     if read and (body is None or isinstance(body, str)):
-        found = unreadable(body or "")
+        body, found = _parsed(body or "")
         if found is not None:
             raise unreadable_read(found, path, status=status)
-        body = load_json(body or "")
     return ProxyResponse(status=status, headers=headers, body=body)
+
+
+def _parsed(text: str) -> tuple[Any, Unreadable | None]:
+    """``text`` parsed once: (its JSON, None), or (NOT_JSON, what it is instead of JSON)."""
+    value = load_json(text)
+    if value is NOT_JSON:
+        return value, unreadable(text) or Unreadable("plain text", "")
+    return value, None
 
 
 def unreadable_read(found: Unreadable, path: str, *, status: int | None = None) -> UpstreamError:

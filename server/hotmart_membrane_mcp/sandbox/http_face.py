@@ -8,8 +8,8 @@ faces: ``sandbox approve <id>`` through the CLI, then ``GET /connections/<id>`` 
     POST /connections/ensure              {appUrl, name?} -> Connection
     GET  /connections                     ?limit&cursor&integrationKey&search -> {items, cursor?}
     GET  /connections/{id}                ?wait=true&timeout=1..60 -> Connection
-    POST /connections/{id}/reconnect      -> Connection (UNKNOWN endpoint, membrane-cli-contract.md §6:
-    IA-skill's) GET  /actions                         ?connectionId&intent&limit&cursor -> {items, cursor?}
+    POST /connections/{id}/reconnect      -> Connection (UNKNOWN endpoint, membrane-cli-contract.md §6)
+    GET  /actions                         ?connectionId&intent&limit&cursor -> {items, cursor?}
     GET  /actions/{selector}              ?connectionId -> Action
     POST /actions/{selector}/run          ?connectionId {input} -> {output, actionRunId}
     POST /act                             {id | key | api, connectionId?, input?}
